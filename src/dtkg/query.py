@@ -1,0 +1,243 @@
+"""SPARQL: saved queries, safe parameter binding, and result formats (table, CSV, TSV, SPARQL JSON, Turtle).
+
+Parameters are bound as RDF terms through rdflib's ``initBindings``: a value is never pasted into the query text,
+so a label such as ``x" } ; DROP ALL ; #`` stays a string. Queries that would reach out of the machine
+(``SERVICE``) or change data (updates, ``LOAD``) are refused before evaluation.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib.namespace import XSD
+from rdflib.query import Result
+from rdflib.term import Node
+
+from .errors import InputError
+from .export import to_turtle
+from .labels import short_name
+from .resources import queries_dir
+
+#: Result formats for SELECT and ASK queries. CONSTRUCT and DESCRIBE always give Turtle.
+FORMATS = ("table", "csv", "tsv", "json")
+
+_QUERY_FORM = re.compile(
+    r"^(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE)
+_PARAM = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """A competency question shipped in ``queries/``: its name, the question it answers, and its text."""
+
+    name: str
+    question: str
+    text: str
+    path: Path
+    params: tuple[str, ...] = ()
+
+
+def saved_queries(folder: Path | None = None) -> list[SavedQuery]:
+    """Every saved query (``*.rq``), sorted by name; the question is the first comment block of each file."""
+    folder = folder or queries_dir()
+    out = []
+    for path in sorted(folder.glob("*.rq")):
+        text = path.read_text(encoding="utf-8")
+        question_lines = []
+        params = []
+        for line in text.splitlines():
+            if not line.startswith("#"):
+                break
+            body = line.lstrip("#").strip()
+            if body.lower().startswith("param:") or body.lower().startswith("parameter:"):
+                params.append(body.split(":", 1)[1].strip().split()[0].lstrip("?"))
+            elif body and not params:
+                question_lines.append(body)
+        out.append(SavedQuery(path.stem, " ".join(question_lines), text, path, tuple(params)))
+    return out
+
+
+def resolve_query(q: str, folder: Path | None = None) -> str:
+    """The SPARQL text that ``q`` names: a query string, a path to a ``.rq`` file, or a saved query's name."""
+    candidate = Path(q)
+    if q.endswith(".rq") or (len(q) < 4096 and "\n" not in q and candidate.suffix and candidate.is_file()):
+        if not candidate.is_file():
+            raise InputError("no such query file", path=candidate)
+        return candidate.read_text(encoding="utf-8")
+    if _QUERY_FORM.match(q):
+        return q
+    names = {s.name: s for s in saved_queries(folder)}
+    if q in names:
+        return names[q].text
+    hint = ", ".join(sorted(names)) or "(none)"
+    raise InputError(f"{q!r} is not a SPARQL query, a .rq file or a saved query; saved queries are: {hint}")
+
+
+def parse_param(text: str, prefixes: Mapping[str, str] | None = None) -> tuple[str, Node]:
+    """``name=value`` → (name, RDF term), see :func:`parse_term`. Values are never inserted into query text."""
+    found = _PARAM.match(text)
+    if not found:
+        raise InputError(f"parameter {text!r} must look like name=value (e.g. label=\"L'ATELIER\")")
+    name, value = found.group(1), found.group(2)
+    return name, parse_term(value, prefixes)
+
+
+def parse_term(value: str, prefixes: Mapping[str, str] | None = None) -> Node:
+    """An RDF term from its command-line form.
+
+    ``<iri>``, a bare ``http(s)://…`` IRI, or ``prefix:local`` with one of dtkg's prefixes (``grant:x``) is an IRI;
+    ``"…"@fr`` and ``"…"^^xsd:type`` are literals in Turtle syntax; anything else is a plain string.
+    """
+    if prefixes is None:
+        from .namespaces import PREFIXES, data_prefixes
+
+        prefixes = {**PREFIXES, **data_prefixes()}
+    if re.match(r"^https?://\S+$", value) and not re.search(r'[<>"{}|^`\\]', value):
+        return URIRef(value)
+    curie = re.match(r"^([A-Za-z][\w-]*):([\w.-]+)$", value)
+    if curie and curie.group(1) in prefixes:
+        return URIRef(prefixes[curie.group(1)] + curie.group(2))
+    if value.startswith("<") and value.endswith(">"):
+        iri = value[1:-1]
+        if not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*$", iri):
+            raise InputError(f"{value!r} is not a valid IRI")
+        return URIRef(iri)
+    typed = re.match(r'^"(.*)"(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(?:xsd:(\w+)|<([^>]+)>))?$', value, re.DOTALL)
+    if typed:
+        lexical, lang, xsd_local, datatype = typed.groups()
+        if lang:
+            return Literal(lexical, lang=lang)
+        if xsd_local:
+            return Literal(lexical, datatype=XSD[xsd_local])
+        if datatype:
+            return Literal(lexical, datatype=URIRef(datatype))
+        return Literal(lexical)
+    return Literal(value)
+
+
+def check_query(text: str) -> None:
+    """Refuse what a read-only, offline query must not do: updates, ``LOAD``, and ``SERVICE`` (rdflib would open
+    the URL with no timeout). Raises :class:`InputError` with the parser's message for a malformed query."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", text, re.IGNORECASE) \
+                and not _QUERY_FORM.match(text):
+            raise InputError("only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed; "
+                             "updates and LOAD are refused") from exc
+        raise InputError(f"malformed SPARQL at line {exc.lineno}, column {exc.col}: {exc.msg}") from exc
+    if _contains(parsed, "ServiceGraphPattern"):
+        raise InputError("SERVICE is refused: dtkg queries never reach other endpoints")
+
+
+def _contains(node: object, name: str) -> bool:
+    if getattr(node, "name", None) == name:
+        return True
+    if isinstance(node, Mapping):
+        return any(_contains(v, name) for v in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_contains(v, name) for v in node)
+    return False
+
+
+def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[str] | None = None) -> Result:
+    """Run a read-only SPARQL query over ``graph`` (a ``Dataset`` queries the union of its graphs).
+
+    ``query`` is SPARQL text, a ``.rq`` path or a saved query's name (see :func:`resolve_query`). ``params`` binds
+    variables to RDF terms (a mapping, or ``name=value`` strings for :func:`parse_param`).
+    """
+    query = resolve_query(query)
+    check_query(query)
+    bindings: dict[str, Node] = {}
+    if params is not None:
+        items = params.items() if isinstance(params, Mapping) else (parse_param(p) for p in params)
+        for name, term in items:
+            bindings[name] = term
+    try:
+        return graph.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
+    except InputError:
+        raise
+    except Exception as exc:  # rdflib raises plain exceptions for evaluation errors
+        raise InputError(f"the query failed: {exc}") from exc
+
+
+# ------------------------------------------------------------------ formatting
+
+def _cell(graph: Graph, term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return short_name(graph, term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _tsv_term(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and term.datatype in (XSD.integer, XSD.decimal, XSD.double, XSD.boolean):
+        return str(term)
+    return term.n3()
+
+
+def format_result(result: Result, fmt: str = "table", graph: Graph | None = None) -> str:
+    """Render a query result: SELECT/ASK as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL 1.1 Query Results
+    JSON); CONSTRUCT/DESCRIBE as deterministic Turtle whatever ``fmt`` says."""
+    context = graph if graph is not None else Graph()
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        out = Graph()
+        for prefix, ns in context.namespaces():
+            out.bind(prefix, ns, override=True, replace=True)
+        for triple in result:
+            out.add(triple)  # type: ignore[arg-type]
+        return to_turtle(out)
+    if fmt not in FORMATS:
+        raise InputError(f"unknown result format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if result.type == "ASK":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
+        return ("true" if result.askAnswer else "false") + "\n"
+    variables = [str(v) for v in (result.vars or [])]
+    rows = list(result)
+    if fmt == "json":
+        return result.serialize(format="json").decode("utf-8") + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow(["" if v is None else str(v) for v in row])
+        return buf.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in variables)]
+        lines += ["\t".join(_tsv_term(v) for v in row) for row in rows]
+        return "\n".join(lines) + "\n"
+    return render_table(variables, [[_cell(context, v) for v in row] for row in rows])
+
+
+def render_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A plain-text table that never cuts a cell: long French labels wrap inside their column."""
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(*headers, show_lines=False, header_style="bold", expand=False)
+    for column in table.columns:
+        column.overflow = "fold"
+    for row in rows:
+        table.add_row(*row)
+    console = Console(width=160, record=True, file=io.StringIO(), color_system=None, legacy_windows=False)
+    console.print(table)
+    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
+    return console.export_text()

@@ -1,0 +1,43 @@
+"""Shared fixtures: the seed dataset is loaded once per test session (loading is pure and the tests never
+mutate it; tests that change data work on copies)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph
+
+from dtkg.load import load_dataset, union_graph
+from dtkg.resources import seed_data_dir
+
+REPO = Path(__file__).resolve().parents[1]
+BASE = "https://w3id.org/dtkg/id/"
+SOURCE_TEXT = REPO / "data" / "sources" / "2019-09-28-inauguration-atelier-bourbourg.fr.txt"
+
+
+@pytest.fixture(scope="session")
+def seed() -> Dataset:
+    """The ontology and the seed data, as `dtkg build` loads them."""
+    return load_dataset()
+
+
+@pytest.fixture(scope="session")
+def seed_graph(seed: Dataset) -> Graph:
+    """The union of the seed dataset as one plain graph."""
+    return union_graph(seed)
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the seed data folder, for tests that break or extend it."""
+    target = tmp_path / "data"
+    shutil.copytree(seed_data_dir(), target)
+    return target
+
+
+def in_ci() -> bool:
+    """True on CI, where browser tests must run rather than skip."""
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
