@@ -41,3 +41,31 @@ def data_copy(tmp_path: Path) -> Path:
 def in_ci() -> bool:
     """True on CI, where browser tests must run rather than skip."""
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+class CliResult:
+    """Exit code and output of one `dtkg` invocation run in-process."""
+
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:  # shown by pytest when an assertion fails
+        return f"CliResult(code={self.code}, out={self.out[-2000:]!r}, err={self.err[-2000:]!r})"
+
+
+@pytest.fixture()
+def dtkg(capsys: pytest.CaptureFixture[str]):
+    """Run the `dtkg` command line in-process, as a user would, and return a :class:`CliResult`."""
+    from dtkg.cli import main
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

@@ -67,7 +67,7 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
                      f"{'s' if f.grants != 1 else ''})"])
     from .query import render_table
 
-    click.echo(render_table(["", "count"], rows).rstrip("\n").rsplit("\n", 1)[0])
+    click.echo(render_table(["in the graph", "count"], rows).rstrip("\n").rsplit("\n", 1)[0])
 
 
 @cli.command()

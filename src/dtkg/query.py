@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from pyparsing import ParseResults
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import XSD
 from rdflib.query import Result
@@ -31,6 +32,9 @@ FORMATS = ("table", "csv", "tsv", "json")
 _QUERY_FORM = re.compile(
     r"^(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
     re.IGNORECASE)
+_UPDATE_FORM = re.compile(
+    r"^(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY|WITH)\b", re.IGNORECASE)
 _PARAM = re.compile(r"^\??([A-Za-z_][A-Za-z0-9_]*)=(.*)$", re.DOTALL)
 
 
@@ -72,8 +76,8 @@ def resolve_query(q: str, folder: Path | None = None) -> str:
         if not candidate.is_file():
             raise InputError("no such query file", path=candidate)
         return candidate.read_text(encoding="utf-8")
-    if _QUERY_FORM.match(q):
-        return q
+    if _QUERY_FORM.match(q) or _UPDATE_FORM.match(q):
+        return q  # updates are returned so that check_query can refuse them with a clear message
     names = {s.name: s for s in saved_queries(folder)}
     if q in names:
         return names[q].text
@@ -129,13 +133,12 @@ def check_query(text: str) -> None:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
 
+    if _UPDATE_FORM.match(text):
+        raise InputError("only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed; "
+                         "updates and LOAD are refused")
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
-        if re.search(r"\b(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", text, re.IGNORECASE) \
-                and not _QUERY_FORM.match(text):
-            raise InputError("only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed; "
-                             "updates and LOAD are refused") from exc
         raise InputError(f"malformed SPARQL at line {exc.lineno}, column {exc.col}: {exc.msg}") from exc
     if _contains(parsed, "ServiceGraphPattern"):
         raise InputError("SERVICE is refused: dtkg queries never reach other endpoints")
@@ -144,10 +147,10 @@ def check_query(text: str) -> None:
 def _contains(node: object, name: str) -> bool:
     if getattr(node, "name", None) == name:
         return True
+    if isinstance(node, (list, tuple, ParseResults)):  # before Mapping: pyparsing registers ParseResults as one
+        return any(_contains(v, name) for v in node)
     if isinstance(node, Mapping):
         return any(_contains(v, name) for v in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_contains(v, name) for v in node)
     return False
 
 
@@ -227,8 +230,13 @@ def format_result(result: Result, fmt: str = "table", graph: Graph | None = None
     return render_table(variables, [[_cell(context, v) for v in row] for row in rows])
 
 
-def render_table(headers: list[str], rows: list[list[str]]) -> str:
-    """A plain-text table that never cuts a cell: long French labels wrap inside their column."""
+def render_table(headers: list[str], rows: list[list[str]], width: int | None = None) -> str:
+    """A plain-text table that never cuts a cell: long French labels wrap inside their column.
+
+    The width is the terminal's (160 columns when the output is not a terminal), so tables stay readable.
+    """
+    import shutil
+
     from rich.console import Console
     from rich.table import Table
 
@@ -237,7 +245,8 @@ def render_table(headers: list[str], rows: list[list[str]]) -> str:
         column.overflow = "fold"
     for row in rows:
         table.add_row(*row)
-    console = Console(width=160, record=True, file=io.StringIO(), color_system=None, legacy_windows=False)
+    width = width or shutil.get_terminal_size((160, 24)).columns
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None, legacy_windows=False)
     console.print(table)
     console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
     return console.export_text()
