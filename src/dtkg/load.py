@@ -2,25 +2,39 @@
 
 Keeping each file in its own named graph lets a user see where a triple came from (TriG export, ``GRAPH ?g``
 queries) while queries see the union of all graphs by default.
+
+Two engines hold the data (see ``docs/benchmarks.md`` for the measurements behind the default):
+
+- ``oxigraph`` (default): the dataset lives in an Oxigraph store (pyoxigraph, wrapped for rdflib by oxrdflib).
+  Files are parsed by Oxigraph's parsers and SPARQL query strings run on Oxigraph's engine. With ``store=DIR`` the
+  store is persistent on disk.
+- ``memory``: rdflib's in-memory store and pure-Python SPARQL engine (slower; kept for comparison).
 """
 
 from __future__ import annotations
 
 import os
-import re
+import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
-from rdflib.plugins.parsers.notation3 import BadSyntax
 
 from .errors import InputError
 from .namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, data_prefixes
 from .resources import ontology_file, seed_data_dir
 
-#: File endings read as RDF, with their rdflib parser.
-RDF_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld"}
+#: File endings read as RDF, with their Oxigraph format.
+RDF_FORMATS = {
+    ".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS, ".jsonld": ox.RdfFormat.JSON_LD,
+}
+_QUAD_FORMATS = {".trig", ".nq", ".jsonld"}
+
+#: The engines that can hold a dataset; the first is the default.
+ENGINES = ("oxigraph", "memory")
 
 
 def configured_base(base: str | None = None) -> str:
@@ -41,14 +55,50 @@ def data_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.suffix in RDF_FORMATS and p.is_file())
 
 
-def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Dataset:
-    """Parse one RDF file into a fresh ``Dataset``, or raise :class:`InputError` naming the file, line and problem.
+_FORMAT_NAMES = {".ttl": "turtle", ".trig": "trig", ".nt": "n-triples", ".nq": "n-quads", ".jsonld": "json-ld"}
+_RDFLIB_FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".jsonld": "json-ld"}
 
-    Turtle and N-Triples land in the default graph; TriG and N-Quads keep their named graphs.
+
+def _syntax_error(path: Path, exc: SyntaxError) -> InputError:
+    """A parser error as one line naming the file, the line and the problem.
+
+    Oxigraph finds the error; for files up to a few megabytes rdflib's parser is asked too, because it says more
+    about the commonest mistakes ("newline found in string literal" where Oxigraph reaches the end of the file).
     """
-    fmt = RDF_FORMATS.get(path.suffix)
-    if fmt is None:
-        raise InputError(f"unknown RDF file type {path.suffix!r} (expected one of {', '.join(RDF_FORMATS)})", path=path)
+    kind = _FORMAT_NAMES.get(path.suffix, path.suffix)
+    if path.stat().st_size <= 5_000_000 and path.suffix in (".ttl", ".trig"):
+        detail = _rdflib_syntax_error(path)
+        if detail is not None:
+            line, why, near = detail
+            return InputError(f"bad {kind} syntax: {why}" + (f" (near: {near[:80]!r})" if near else ""),
+                              path=path, line=line)
+    message = str(exc)
+    if " (" in message and message.endswith(")"):
+        message = message[: message.rindex(" (")]  # Oxigraph repeats the file and line at the end
+    if ": " in message and message.startswith("Parser error"):
+        message = message.split(": ", 1)[1]
+    column = f", column {exc.offset}" if exc.offset else ""
+    return InputError(f"bad {kind} syntax{column}: {message}", path=path, line=exc.lineno)
+
+
+def _rdflib_syntax_error(path: Path) -> tuple[int, str, str] | None:
+    """(line, reason, text of the line) from rdflib's Turtle/TriG parser, or None if it finds no error."""
+    from rdflib.plugins.parsers.notation3 import BadSyntax
+
+    try:
+        Dataset().parse(path, format=_RDFLIB_FORMATS[path.suffix])
+    except BadSyntax as bad:
+        text: bytes = bad._str if isinstance(bad._str, bytes) else str(bad._str).encode()
+        line = text[: bad._i].count(b"\n") + 1
+        lines = text.splitlines()
+        near = lines[line - 1].decode("utf-8", "replace").strip() if 0 < line <= len(lines) else ""
+        return line, str(bad._why), near
+    except Exception:  # noqa: BLE001 - any other failure: keep Oxigraph's message
+        return None
+    return None
+
+
+def _check_utf8(path: Path) -> None:
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -59,33 +109,59 @@ def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Dataset:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(f"is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); save it as UTF-8",
                          path=path, line=line) from exc
-    ds = Dataset()
+
+
+def parse_quads(path: Path) -> list[ox.Quad]:
+    """Every quad of one RDF file (triples land in the default graph), or :class:`InputError` naming the line."""
+    fmt = RDF_FORMATS.get(path.suffix)
+    if fmt is None:
+        raise InputError(f"unknown RDF file type {path.suffix!r} (expected one of {', '.join(RDF_FORMATS)})", path=path)
+    _check_utf8(path)
     try:
-        ds.parse(data=raw, format=fmt, publicID=path.resolve().as_uri())
-    except BadSyntax as exc:
-        text: bytes = exc._str if isinstance(exc._str, bytes) else str(exc._str).encode()
-        line = text[: exc._i].count(b"\n") + 1
-        near = text.splitlines()[line - 1].decode("utf-8", "replace").strip() if text.splitlines() else ""
-        raise InputError(f"bad {fmt} syntax: {exc._why}" + (f" (near: {near[:80]!r})" if near else ""),
-                         path=path, line=line) from exc
-    except Exception as exc:  # other parsers (N-Triples, JSON-LD) raise their own exception types
-        line = _line_from_message(str(exc))
-        raise InputError(f"bad {fmt} syntax: {exc}", path=path, line=line) from exc
-    if base != DEFAULT_BASE:
-        ds = rebase(ds, DEFAULT_BASE, base)
+        return list(ox.parse(path=path, format=fmt))
+    except SyntaxError as exc:
+        raise _syntax_error(path, exc) from exc
+
+
+def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Dataset:
+    """Parse one RDF file into a fresh in-memory ``Dataset``, or raise :class:`InputError` naming the file, line
+    and problem. Turtle and N-Triples land in the default graph; TriG and N-Quads keep their named graphs."""
+    ds = Dataset()
+    for quad in _rebased(parse_quads(path), base):
+        graph = DATASET_DEFAULT_GRAPH_ID if isinstance(quad.graph_name, ox.DefaultGraph) else from_ox(quad.graph_name)
+        ds.graph(graph).add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
     return ds
 
 
-def _line_from_message(message: str) -> int | None:
-    found = re.search(r"line (\d+)", message)
-    return int(found.group(1)) if found else None
+def from_ox(term):
+    """An rdflib term for an Oxigraph term; plain strings come back without ``xsd:string`` as rdflib writes them."""
+    from oxrdflib._converter import from_ox as convert
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    out = convert(term)
+    if isinstance(out, Literal) and out.datatype == XSD.string:
+        return Literal(str(out))
+    return out
+
+
+def _rebased(quads: Iterable[ox.Quad], base: str) -> Iterator[ox.Quad]:
+    """``quads`` with IRIs under :data:`DEFAULT_BASE` moved under ``base`` (nothing to do for the default base)."""
+    if base == DEFAULT_BASE:
+        yield from quads
+        return
+
+    def move(term):
+        if isinstance(term, ox.NamedNode) and term.value.startswith(DEFAULT_BASE):
+            return ox.NamedNode(base + term.value[len(DEFAULT_BASE):])
+        return term
+
+    for q in quads:
+        yield ox.Quad(move(q.subject), move(q.predicate), move(q.object), move(q.graph_name))
 
 
 def rebase(ds: Dataset, old: str, new: str) -> Dataset:
-    """Return a copy of ``ds`` where every IRI that starts with ``old`` starts with ``new`` instead.
-
-    This is how one set of data files serves publishers with different bases (``--base`` / ``$DTKG_BASE``).
-    """
+    """Return an in-memory copy of ``ds`` where every IRI that starts with ``old`` starts with ``new`` instead."""
 
     def move(term):
         if isinstance(term, URIRef) and term.startswith(old):
@@ -94,8 +170,7 @@ def rebase(ds: Dataset, old: str, new: str) -> Dataset:
 
     out = Dataset()
     for s, p, o, g in ds.quads((None, None, None, None)):
-        gid = _graph_id(g)
-        out.graph(move(gid)).add((move(s), move(p), move(o)))
+        out.graph(move(_graph_id(g))).add((move(s), move(p), move(o)))
     return out
 
 
@@ -112,17 +187,69 @@ def graph_name(base: str, folder: Path, path: Path, seed: bool) -> URIRef:
     return URIRef(f"{base}graph/{rel}" if seed else f"{base}graph/{folder.name}/{rel}")
 
 
-def new_dataset(base: str = DEFAULT_BASE) -> Dataset:
-    """An empty dataset whose queries see the union of its graphs, with dtkg's prefixes bound."""
-    ds = Dataset(default_union=True)
-    bind_prefixes(ds, base)
-    return ds
-
-
 def bind_prefixes(graph: Graph, base: str = DEFAULT_BASE) -> None:
     """Bind the standard and data prefixes on ``graph`` (used by every export)."""
     for prefix, ns in {**PREFIXES, **data_prefixes(base)}.items():
         graph.bind(prefix, ns, override=True, replace=True)
+
+
+def _oxigraph_store_class():
+    """oxrdflib's store, with plain strings given back as rdflib writes them.
+
+    RDF 1.1 makes ``"x"`` and ``"x"^^xsd:string`` the same literal, but rdflib compares them as different terms;
+    Oxigraph gives every plain string back with the datatype. Dropping it keeps terms equal to those that rdflib's
+    own parsers produce, whichever engine holds the data.
+    """
+    from oxrdflib import OxigraphStore
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    def plain(term):
+        if isinstance(term, Literal) and term.datatype == XSD.string:
+            return Literal(str(term))
+        return term
+
+    class DtkgOxigraphStore(OxigraphStore):
+        def triples(self, triple_pattern, context=None):
+            for (s, p, o), contexts in super().triples(triple_pattern, context):
+                yield (s, p, plain(o)), contexts
+
+        def query(self, query, initNs, initBindings, queryGraph, **kwargs):
+            result = super().query(query, initNs, initBindings, queryGraph, **kwargs)
+            if result.type == "SELECT":
+                rows = result.bindings
+                result.bindings = ({k: plain(v) for k, v in row.items()} for row in rows)
+            elif result.type == "CONSTRUCT":
+                graph = Graph()
+                graph += ((s, p, plain(o)) for s, p, o in result.graph)
+                result.graph = graph
+            return result
+
+    return DtkgOxigraphStore
+
+
+def new_dataset(base: str = DEFAULT_BASE, *, engine: str = "oxigraph", store: ox.Store | None = None) -> Dataset:
+    """An empty dataset on ``engine`` whose queries see the union of its graphs, with dtkg's prefixes bound."""
+    if engine not in ENGINES:
+        raise InputError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if engine == "oxigraph":
+        store_class = _oxigraph_store_class()
+        ds = Dataset(store=store_class(store=store if store is not None else ox.Store()), default_union=True)
+    else:
+        ds = Dataset(default_union=True)
+    bind_prefixes(ds, base)
+    return ds
+
+
+def ox_store(ds: Graph) -> ox.Store | None:
+    """The Oxigraph store behind ``ds``, or None when ``ds`` lives in rdflib's memory store.
+
+    Fast paths (validation, export, counting) talk to Oxigraph directly instead of going term by term through rdflib.
+    """
+    from oxrdflib import OxigraphStore
+
+    store = getattr(ds, "store", None)
+    return store._inner if isinstance(store, OxigraphStore) else None
 
 
 def add_file(ds: Dataset, path: Path, name: URIRef, *, base: str = DEFAULT_BASE) -> int:
@@ -130,14 +257,28 @@ def add_file(ds: Dataset, path: Path, name: URIRef, *, base: str = DEFAULT_BASE)
 
     Nothing is added when the file is malformed. Returns the number of quads added.
     """
-    parsed = parse_file(path, base=base)
-    count = 0
-    for s, p, o, g in parsed.quads((None, None, None, None)):
-        gid = _graph_id(g)
-        target = name if gid == DATASET_DEFAULT_GRAPH_ID else gid
-        ds.graph(target).add((s, p, o))
-        count += 1
-    return count
+    target = ox.NamedNode(str(name))
+    store = ox_store(ds)
+    if store is not None and path.suffix not in _QUAD_FORMATS and base == DEFAULT_BASE:
+        _check_utf8(path)
+        before = len(store)
+        try:
+            store.bulk_load(path=path, format=RDF_FORMATS[path.suffix], to_graph=target)
+        except SyntaxError as exc:
+            raise _syntax_error(path, exc) from exc
+        except ValueError as exc:
+            raise InputError(f"cannot be loaded: {exc}", path=path) from exc
+        return len(store) - before
+    quads = [
+        ox.Quad(q.subject, q.predicate, q.object, target if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
+        for q in _rebased(parse_quads(path), base)
+    ]
+    if store is not None:
+        store.bulk_extend(quads)
+        return len(quads)
+    for q in quads:
+        ds.graph(from_ox(q.graph_name)).add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+    return len(quads)
 
 
 def load_dataset(
@@ -146,21 +287,97 @@ def load_dataset(
     seed: bool = True,
     ontology: bool = True,
     base: str | None = None,
+    engine: str = "oxigraph",
+    store: Path | str | None = None,
+    progress: bool = False,
 ) -> Dataset:
     """Load the ontology, the seed data (unless ``seed=False``) and every RDF file of ``data_dirs``.
 
     Each file becomes one named graph (see :func:`graph_name`); the ontology is the graph named by its own IRI.
     The result queries as the union of its graphs. A malformed file raises :class:`InputError` naming the file
-    and line; nothing is half-loaded because each file is parsed completely before it is added.
+    and line.
+
+    With ``store=DIR`` the data goes into a persistent Oxigraph store at ``DIR``, built in a temporary folder beside
+    it and swapped in only once everything has loaded: a failed load leaves the previous store as it was.
+    ``progress=True`` shows a progress bar on the terminal when loading takes more than a second.
     """
     chosen = configured_base(base)
-    ds = new_dataset(chosen)
+    folders = list(iter_folders(data_dirs, seed))
+    files: list[tuple[Path, URIRef, str]] = []
     if ontology:
-        add_file(ds, ontology_file(), URIRef(ONTOLOGY_IRI))  # the vocabulary keeps its own IRIs
-    for folder, is_seed in iter_folders(data_dirs, seed):
-        for path in data_files(folder):
-            add_file(ds, path, graph_name(chosen, folder, path, is_seed), base=chosen)
+        files.append((ontology_file(), URIRef(ONTOLOGY_IRI), DEFAULT_BASE))  # the vocabulary keeps its own IRIs
+    for folder, is_seed in folders:
+        files += [(path, graph_name(chosen, folder, path, is_seed), chosen) for path in data_files(folder)]
+    if store is not None:
+        return _load_persistent(Path(store), files, chosen, progress)
+    ds = new_dataset(chosen, engine=engine)
+    _add_all(ds, files, progress)
     return ds
+
+
+def _add_all(ds: Dataset, files: list[tuple[Path, URIRef, str]], progress: bool) -> None:
+    from .progress import progress_bar
+
+    total = sum(path.stat().st_size for path, _, _ in files)
+    with progress_bar("Loading", total, unit="bytes", enabled=progress) as advance:
+        for path, name, base in files:
+            add_file(ds, path, name, base=base)
+            advance(path.stat().st_size)
+
+
+def _load_persistent(target: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool) -> Dataset:
+    """Build a new on-disk store beside ``target`` and swap it in atomically once it is complete."""
+    if target.exists() and not is_store(target):
+        raise InputError("exists and is not a dtkg store; choose another folder", path=target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f".{target.name}.building-{os.getpid()}")
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        store = ox.Store(str(building))
+        ds = new_dataset(base, store=store)
+        _add_all(ds, files, progress)
+        store.optimize()
+        store.flush()
+        del ds, store
+        _mark_store(building, base)
+        old = target.with_name(f".{target.name}.old-{os.getpid()}")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(building, target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return open_store(target)
+
+
+_MARKER = "dtkg-store.txt"
+
+
+def _mark_store(folder: Path, base: str) -> None:
+    (folder / _MARKER).write_text(f"dtkg store\nbase={base}\n", encoding="utf-8")
+
+
+def is_store(folder: Path) -> bool:
+    """True when ``folder`` holds a store that dtkg built (a marker file is written when a build completes)."""
+    return (folder / _MARKER).is_file()
+
+
+def store_base(folder: Path) -> str:
+    """The base IRI the store at ``folder`` was built with."""
+    for line in (folder / _MARKER).read_text(encoding="utf-8").splitlines():
+        if line.startswith("base="):
+            return line[len("base="):]
+    return DEFAULT_BASE
+
+
+def open_store(folder: Path | str, *, read_only: bool = False) -> Dataset:
+    """Open the persistent store that ``load_dataset(..., store=folder)`` built, without reloading any file."""
+    folder = Path(folder)
+    if not is_store(folder):
+        raise InputError("is not a dtkg store (build one with `dtkg build --store DIR`)", path=folder)
+    store = ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
+    return new_dataset(store_base(folder), store=store)
 
 
 def iter_folders(data_dirs: Iterable[Path | str], seed: bool = True) -> Iterator[tuple[Path, bool]]:
@@ -177,17 +394,35 @@ def iter_folders(data_dirs: Iterable[Path | str], seed: bool = True) -> Iterator
         yield folder, is_seed
 
 
-def union_graph(ds: Dataset) -> Graph:
-    """All triples of ``ds`` in one plain ``Graph`` (what SHACL validation and Turtle export work on)."""
+def union_graph(ds: Dataset | Graph) -> Graph:
+    """All triples of ``ds`` in one plain in-memory ``Graph`` (for code that wants rdflib's own store)."""
     g = Graph()
     for prefix, ns in ds.namespaces():
         g.bind(prefix, ns, override=True, replace=True)
+    store = ox_store(ds)
+    if store is not None:
+        for q in store:
+            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        return g
     for triple in ds.triples((None, None, None)):
         g.add(triple)
     return g
 
 
+def to_oxigraph(data: Graph) -> ox.Store:
+    """The Oxigraph store behind ``data``, or a new in-memory one holding a copy of its triples (union of graphs)."""
+    store = ox_store(data)
+    if store is not None:
+        return store
+    from oxrdflib._converter import to_ox
+
+    out = ox.Store()
+    out.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data.triples((None, None, None)))
+    return out
+
+
 __all__ = [
-    "RDF_FORMATS", "configured_base", "data_files", "parse_file", "rebase", "load_dataset", "new_dataset",
-    "add_file", "union_graph", "bind_prefixes", "iter_folders", "graph_name",
+    "RDF_FORMATS", "ENGINES", "configured_base", "data_files", "parse_file", "parse_quads", "rebase",
+    "load_dataset", "new_dataset", "add_file", "union_graph", "bind_prefixes", "iter_folders", "graph_name",
+    "ox_store", "open_store", "is_store", "to_oxigraph",
 ]

@@ -1,7 +1,7 @@
 """SPARQL: saved queries, safe parameter binding, and result formats (table, CSV, TSV, SPARQL JSON, Turtle).
 
-Parameters are bound as RDF terms through rdflib's ``initBindings``: a value is never pasted into the query text,
-so a label such as ``x" } ; DROP ALL ; #`` stays a string. Queries that would reach out of the machine
+Parameters are bound as RDF terms in a ``VALUES`` block written by an escaping term serialiser (see
+:mod:`dtkg.sparql_text`): a label such as ``x" } ; DROP ALL ; #`` stays one string literal. Queries that would reach out of the machine
 (``SERVICE``) or change data (updates, ``LOAD``) are refused before evaluation.
 """
 
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pyparsing import ParseResults
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Node
@@ -24,6 +24,7 @@ from rdflib.term import Node
 from .errors import InputError
 from .export import to_turtle
 from .labels import short_name
+from .sparql_text import bind_values, has_keyword
 from .resources import queries_dir
 
 #: Result formats for SELECT and ASK queries. CONSTRUCT and DESCRIBE always give Turtle.
@@ -140,7 +141,7 @@ def check_query(text: str) -> None:
         parsed = parseQuery(text)
     except ParseException as exc:
         raise InputError(f"malformed SPARQL at line {exc.lineno}, column {exc.col}: {exc.msg}") from exc
-    if _contains(parsed, "ServiceGraphPattern"):
+    if _contains(parsed, "ServiceGraphPattern") or has_keyword(text, "SERVICE"):
         raise InputError("SERVICE is refused: dtkg queries never reach other endpoints")
 
 
@@ -168,7 +169,7 @@ def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[st
         for name, term in items:
             bindings[name] = term
     try:
-        return graph.query(query, initBindings={Variable(k): v for k, v in bindings.items()})
+        return graph.query(bind_values(query, bindings))
     except InputError:
         raise
     except Exception as exc:  # rdflib raises plain exceptions for evaluation errors

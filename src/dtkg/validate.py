@@ -6,12 +6,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from .labels import describe, label_of, short_name
-from .load import union_graph
+from .errors import InputError
+from .load import to_oxigraph, union_graph
 from .provenance import check_identifiers, check_sources
 from .resources import seed_data_dir, shapes_file
 
@@ -60,28 +61,65 @@ def validate(
     *,
     source_dirs: Iterable[Path | str] | None = None,
     shapes: Graph | None = None,
+    engine: str = "sparql",
 ) -> Report:
     """Validate ``data`` against the SHACL shapes and check its sources and quotes.
 
-    ``source_dirs`` are the data folders in which ``dtkg:localFile`` paths are looked up (default: the seed data
-    folder). The ontology may be part of ``data``: the shapes only target instances.
+    ``engine="sparql"`` (default) evaluates the shapes as SPARQL queries on Oxigraph (see :mod:`dtkg.shacl`), fast
+    at any size; ``engine="pyshacl"`` uses pyshacl, the reference implementation, for small graphs. Both give the
+    same report. ``source_dirs`` are the data folders in which ``dtkg:localFile`` paths are looked up (default: the
+    seed data folder). The ontology may be part of ``data``: the shapes only target instances.
     """
-    from pyshacl import validate as shacl_validate  # imported here: pyshacl is slow to import
-
-    graph = union_graph(data) if isinstance(data, Dataset) else data
     folders = [Path(d) for d in source_dirs] if source_dirs is not None else [seed_data_dir()]
-    _, results, _ = shacl_validate(
-        graph, shacl_graph=shapes if shapes is not None else load_shapes(), inference="none",
-        abort_on_first=False, allow_warnings=True, advanced=True,
-    )
-    report = Report(checked_triples=len(graph))
-    found = {_from_shacl(graph, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)}
+    shapes_graph = shapes if shapes is not None else load_shapes()
+    if engine == "pyshacl":
+        graph = union_graph(data) if isinstance(data, Dataset) else data
+        found = _pyshacl(graph, shapes_graph)
+        checked = len(graph)
+    elif engine == "sparql":
+        from .shacl import compile_shapes
+
+        store = to_oxigraph(data)
+        graph = data
+        found = set()
+        for result in compile_shapes(shapes_graph).run(store):
+            found.add(_violation(graph, result.focus, result.path, result.value, result.message))
+        checked = len(store)
+    else:
+        raise InputError(f"unknown validation engine {engine!r}; choose sparql or pyshacl")
     for problem in [*check_sources(graph, folders), *check_identifiers(graph)]:
         focus_label, focus = describe(graph, problem.focus)
         found.add(Violation(focus_label=focus_label, focus=focus, path=short_name(graph, problem.prop),
                             message=problem.message, value=str(problem.value) if problem.value is not None else ""))
-    report.violations = sorted(found)
-    return report
+    return Report(violations=sorted(found), checked_triples=checked)
+
+
+def _pyshacl(graph: Graph, shapes: Graph) -> set[Violation]:
+    from pyshacl import validate as shacl_validate  # imported here: pyshacl is slow to import
+
+    _, results, _ = shacl_validate(graph, shacl_graph=shapes, inference="none", abort_on_first=False,
+                                   allow_warnings=True, advanced=True)
+    return {_from_shacl(graph, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)}
+
+
+def _violation(graph: Graph, focus: Node, path: Node | None, value: Node | None, message: str) -> Violation:
+    focus_label, focus_name = describe(graph, focus)
+    if path is None:
+        path_text = "(resource)"
+    elif hasattr(path, "iri"):  # shacl.InversePath
+        path_text = "^" + short_name(graph, path.iri)
+    else:
+        path_text = short_name(graph, path)
+    return Violation(
+        focus_label=focus_label, focus=focus_name, path=path_text, message=message,
+        value=_value_text(graph, value) if value is not None and value != focus else "",
+    )
+
+
+def _value_text(graph: Graph, value: Node) -> str:
+    if isinstance(value, BNode):
+        return describe(graph, value)[1]
+    return label_of(graph, value)
 
 
 def _from_shacl(graph: Graph, results: Graph, result: Node) -> Violation:
@@ -102,6 +140,6 @@ def _from_shacl(graph: Graph, results: Graph, result: Node) -> Violation:
         focus=focus_name,
         path=path_text,
         message=str(message) if message is not None else "does not conform",
-        value=label_of(graph, value) if value is not None and value != focus else "",
+        value=_value_text(graph, value) if value is not None and value != focus else "",
         severity=short_name(graph, severity).split(":")[-1] if severity is not None else "Violation",
     )
