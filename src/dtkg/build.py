@@ -15,6 +15,30 @@ from .summary import Summary, summarize
 from .validate import Report, validate
 
 
+def _discard(ds: Dataset, staging: Path) -> None:
+    import shutil
+
+    ds.close()
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def _promote(ds: Dataset, staging: Path, store: Path) -> Dataset:
+    """Swap the validated store in place of ``store`` (the previous one is removed only after the swap)."""
+    import os
+    import shutil
+
+    from .load import open_store
+
+    ds.close()
+    old = store.with_name(f".{store.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if store.exists():
+        os.replace(store, old)
+    os.replace(staging, store)
+    shutil.rmtree(old, ignore_errors=True)
+    return open_store(store)
+
+
 @dataclass
 class BuildResult:
     """What :func:`build` produced: the dataset, its validation report, its summary and the files written."""
@@ -31,18 +55,35 @@ def build(
     *,
     seed: bool = True,
     base: str | None = None,
+    engine: str = "oxigraph",
+    store: Path | str | None = None,
 ) -> BuildResult:
-    """Load the ontology and data, validate them, and write ``out_dir/graph.ttl``.
+    """Load the ontology and data, validate them, and write ``out_dir/graph.ttl`` and the network views
+    ``out_dir/network.html`` (actors) and ``out_dir/network-full.html``.
 
     Raises :class:`~dtkg.errors.ValidationFailed` (with the report) and writes nothing when the data does not
-    conform; raises :class:`~dtkg.errors.InputError` for a malformed file.
+    conform; raises :class:`~dtkg.errors.InputError` for a malformed file. With ``store=DIR`` the data is loaded
+    into a new persistent store that replaces the one in ``DIR`` only when validation passes.
     """
     data_dirs = list(data_dirs)
-    ds = load_dataset(data_dirs, seed=seed, base=base)
+    staging = None
+    if store is not None:
+        store = Path(store)
+        staging = store.with_name(f".{store.name}.validating")
+        ds = load_dataset(data_dirs, seed=seed, base=base, store=staging, progress=True)
+    else:
+        ds = load_dataset(data_dirs, seed=seed, base=base, engine=engine, progress=True)
     folders = [folder for folder, _ in iter_folders(data_dirs, seed)]
     report = validate(ds, source_dirs=folders)
     if not report.conforms:
+        if staging is not None:
+            _discard(ds, staging)
         raise ValidationFailed(report)
+    if staging is not None:
+        ds = _promote(ds, staging, Path(store))
     out = Path(out_dir)
     outputs = [export(ds, out / "graph.ttl", "turtle")]
+    from .views import write_standard_views  # the network views: out/network.html and out/network-full.html
+
+    outputs += write_standard_views(ds, out)
     return BuildResult(dataset=ds, report=report, summary=summarize(ds), outputs=outputs)

@@ -15,12 +15,36 @@ from .errors import DtkgError, InputError, ValidationFailed
 DATA_HELP = "Add a folder of RDF files (.ttl, .trig, .nt, .nq, .jsonld), read recursively. Repeatable."
 
 
+def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+    ctx.ensure_object(dict)[param.name] = value
+    return value
+
+
 def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The options every command that reads the graph shares."""
+    """The options every command that reads the graph shares (see :func:`open_dataset`)."""
+    func = click.option("--engine", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
+                        expose_value=False, callback=_remember, is_eager=True,
+                        help="In-memory engine: Oxigraph (fast) or rdflib's pure-Python store.")(func)
+    func = click.option("--store", type=click.Path(path_type=Path), default=None, metavar="DIR",
+                        expose_value=False, callback=_remember, is_eager=True,
+                        help="Use the persistent Oxigraph store in DIR (built from the data if it does not exist; "
+                             "`dtkg build --store DIR` rebuilds it).")(func)
     func = click.option("--no-seed", is_flag=True, help="Leave out the seed data shipped with dtkg.")(func)
     func = click.option("--data", "data_dirs", multiple=True, type=click.Path(path_type=Path),
                         metavar="DIR", help=DATA_HELP)(func)
     return func
+
+
+def open_dataset(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool):
+    """The dataset a command works on: the persistent store of ``--store`` (built first if missing), or the data
+    folders loaded into the chosen in-memory engine."""
+    from .load import is_store, load_dataset, open_store
+
+    store = ctx.obj.get("store")
+    if store is not None and is_store(store):
+        return open_store(store, read_only=True)
+    return load_dataset(data_dirs, seed=not no_seed, base=ctx.obj["base"], engine=ctx.obj.get("engine", "oxigraph"),
+                        store=store, progress=True)
 
 
 def _echo_err(message: str) -> None:
@@ -44,17 +68,20 @@ def cli(ctx: click.Context, base: str | None) -> None:
 @cli.command()
 @data_options
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
-              help="Folder to write graph.ttl into.")
+              help="Folder to write graph.ttl and the network views into.")
 @click.pass_context
 def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_dir: Path) -> None:
-    """Load the ontology and data, validate them with SHACL, write OUT/graph.ttl and print a summary.
+    """Load the ontology and data, validate them with SHACL, write OUT/graph.ttl and the network views
+    OUT/network.html and OUT/network-full.html, and print a summary.
 
     Nothing is written when a file is malformed (exit 2) or the data does not conform to the shapes (exit 1).
+    With --store DIR the persistent store is rebuilt too, replaced only when the build succeeds.
     """
     from .build import build as run_build
     from .summary import format_amount
 
-    result = run_build(data_dirs, out_dir, seed=not no_seed, base=ctx.obj["base"])
+    result = run_build(data_dirs, out_dir, seed=not no_seed, base=ctx.obj["base"], store=ctx.obj.get("store"),
+                       engine=ctx.obj.get("engine", "oxigraph"))
     s = result.summary
     click.echo(f"Valid: {result.report.checked_triples} triples conform to the shapes.")
     for path in result.outputs:
@@ -72,18 +99,21 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
 
 @cli.command()
 @data_options
+@click.option("--shacl-engine", "validation_engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
+              show_default=True, help="Evaluate the shapes as SPARQL on Oxigraph (fast at any size) or with pyshacl "
+                                      "(the reference implementation, for small graphs).")
 @click.pass_context
-def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool) -> None:
+def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, validation_engine: str) -> None:
     """Check the data against the SHACL shapes, the sources' digests and every quote.
 
     Prints one line per problem (resource, property, message) and exits 1 when there is any.
     """
-    from .load import iter_folders, load_dataset
+    from .load import iter_folders
     from .validate import validate as run_validate
 
-    ds = load_dataset(data_dirs, seed=not no_seed, base=ctx.obj["base"])
+    ds = open_dataset(ctx, data_dirs, no_seed)
     folders = [folder for folder, _ in iter_folders(data_dirs, not no_seed)]
-    report = run_validate(ds, source_dirs=folders)
+    report = run_validate(ds, source_dirs=folders, engine=validation_engine)
     if report.conforms:
         click.echo(f"Valid: {report.checked_triples} triples conform to the shapes; sources and quotes check out.")
         return
@@ -101,9 +131,17 @@ def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool) -> 
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
               help='Bind ?NAME to VALUE: <iri>, "text"@fr, "6421"^^xsd:decimal, or plain text. Repeatable.')
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries with their questions.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",
+              help="Stop a query that runs longer than this.")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Query this SPARQL endpoint instead of the local data (e.g. http://127.0.0.1:7878/query).")
+@click.option("--user", default=None, help="User name for --endpoint (HTTP Basic or Digest).")
+@click.option("--password", default=None, help="Password for --user (or leave it out and type it when asked).")
+@click.option("--token", default=None, help="Bearer token for --endpoint (default: $DTKG_ENDPOINT_TOKEN).")
 @click.pass_context
 def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_seed: bool, fmt: str,
-          params: tuple[str, ...], list_saved: bool) -> None:
+          params: tuple[str, ...], list_saved: bool, timeout: float, endpoint: str | None, user: str | None,
+          password: str | None, token: str | None) -> None:
     """Run QUERY: a SPARQL string, a .rq file, or the name of a saved query (see --list).
 
     \b
@@ -113,7 +151,6 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
       dtkg query quote-behind-fact --param fact=grant:region-cud-fonctionnement-2019-2021
       dtkg query 'SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> }' --format csv
     """
-    from .load import load_dataset
     from .query import format_result, parse_param, render_table, resolve_query, run_query, saved_queries
 
     if list_saved:
@@ -125,15 +162,27 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
         raise InputError("give a QUERY (a SPARQL string, a .rq file or a saved query name), or --list")
     text = resolve_query(q)
     bindings = dict(parse_param(p) for p in params)
-    ds = load_dataset(data_dirs, seed=not no_seed, base=ctx.obj["base"])
-    result = run_query(ds, text, bindings)
+    if endpoint is not None:
+        from .load import new_dataset
+        from .remote import Credentials, query_endpoint
+
+        if user is not None and password is None:
+            password = click.prompt(f"Password for {user}", hide_input=True, default="", show_default=False)
+        result = query_endpoint(endpoint, text, bindings, credentials=Credentials.from_options(user, password, token),
+                                timeout=timeout)
+        click.echo(format_result(result, fmt, new_dataset(engine="memory")), nl=False)
+        return
+    ds = open_dataset(ctx, data_dirs, no_seed)
+    result = run_query(ds, text, bindings, timeout=timeout)
     click.echo(format_result(result, fmt, ds), nl=False)
 
 
 @cli.command()
 @data_options
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml"]),
-              default=None, help="Output format (default: from the file ending of -o, else turtle).")
+@click.option("--format", "fmt",
+              type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", "gexf"]),
+              default=None, help="Output format (default: from the file ending of -o, else turtle). graphml and "
+              "gexf write the actors network with its centralities and communities, for Gephi.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="File to write (atomically); default: standard output.")
 @click.pass_context
@@ -142,9 +191,19 @@ def export(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, fmt: 
     """Export the graph. Turtle, N-Triples, N-Quads and TriG are deterministic (same input, same bytes);
     TriG and N-Quads keep one named graph per data file."""
     from .export import FORMATS, export as write_export, serialize
-    from .load import load_dataset
 
-    ds = load_dataset(data_dirs, seed=not no_seed, base=ctx.obj["base"])
+    ds = open_dataset(ctx, data_dirs, no_seed)
+    if fmt is None and output is not None and output.suffix in (".graphml", ".gexf"):
+        fmt = output.suffix[1:]
+    if fmt in ("graphml", "gexf"):
+        from .analysis import export_network
+
+        written = export_network(ds, output, fmt)
+        if output is None:
+            sys.stdout.buffer.write(written)  # type: ignore[arg-type]
+        else:
+            click.echo(f"Wrote {output}", err=True)
+        return
     if output is None:
         sys.stdout.buffer.write(serialize(ds, fmt or "turtle"))
         return
@@ -152,6 +211,258 @@ def export(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, fmt: 
         fmt = {suffix: name for name, suffix in FORMATS.items()}.get(output.suffix, "turtle")
     write_export(ds, output, fmt)
     click.echo(f"Wrote {output}", err=True)
+
+
+@cli.command()
+@data_options
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (the default serves this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, metavar="SECONDS",
+              help="Longest time a query may run.")
+@click.pass_context
+def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: str, port: int,
+          timeout: float) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server) until Ctrl-C.
+
+    Uses the persistent store of --store (default out/store), building it from the data first when it does not
+    exist. Queries go to http://HOST:PORT/query; updates, LOAD and SERVICE are refused.
+    """
+    from .load import is_store, load_dataset
+    from .serve import serve as run_serve
+
+    store = ctx.obj.get("store") or Path("out/store")
+    if not is_store(store):
+        click.echo(f"Building the store {store} …", err=True)
+        load_dataset(data_dirs, seed=not no_seed, base=ctx.obj["base"], store=store, progress=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}: other machines can query this endpoint", err=True)
+
+    def ready(url: str) -> None:
+        click.echo(f"SPARQL endpoint (read-only): {url}")
+        click.echo("Press Ctrl-C to stop.", err=True)
+
+    run_serve(store, host=host, port=port, timeout=timeout, on_ready=ready)
+    click.echo("Stopped.", err=True)
+
+
+@cli.command()
+@data_options
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol endpoint, e.g. http://127.0.0.1:7878/store (Oxigraph), "
+                   "http://host:3030/ds/data (Fuseki), http://host:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="Named graph to replace (default: <BASE>graph/dtkg); '-' for the default graph.")
+@click.option("--user", default=None, help="User name (HTTP Basic or Digest, as the server asks).")
+@click.option("--password", default=None, help="Password for --user (or leave it out and type it when asked).")
+@click.option("--token", default=None, help="Bearer token (default: $DTKG_ENDPOINT_TOKEN).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=600.0, show_default=True, metavar="SECONDS",
+              help="Longest time to wait for the endpoint.")
+@click.pass_context
+def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoint: str, graph_iri: str | None,
+         user: str | None, password: str | None, token: str | None, timeout: float) -> None:
+    """Send the graph to a triple store, replacing one named graph (pushing twice gives the same content)."""
+    from .load import configured_base
+    from .remote import Credentials, push as run_push
+
+    if user is not None and password is None:
+        password = click.prompt(f"Password for {user}", hide_input=True, default="", show_default=False)
+    ds = open_dataset(ctx, data_dirs, no_seed)
+    target = None if graph_iri == "-" else graph_iri or f"{configured_base(ctx.obj['base'])}graph/dtkg"
+    count = run_push(ds, endpoint, target, credentials=Credentials.from_options(user, password, token),
+                     timeout=timeout, progress=True)
+    click.echo(f"Pushed {count} triples to {endpoint} ({'default graph' if target is None else 'graph <' + target + '>'}).")
+
+
+@cli.command()
+@data_options
+@click.option("--projection", type=click.Choice(["actors", "full"]), default=None,
+              help="actors (default): organisations, people, places... with grants and roles as links; full: every "
+                   "resource as stored (grants, memberships, amounts are nodes). A --query result is full by default.")
+@click.option("--focus", metavar="LABEL_OR_IRI", default=None,
+              help="Show only the neighbourhood of this node (its label, IRI or prefix:name).")
+@click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
+              help="With --focus: how many links away from the node to go (default 1).")
+@click.option("--query", "query_file", metavar="FILE.rq", default=None,
+              help="Draw the result of this SPARQL CONSTRUCT query (a .rq file or a saved query name) instead.")
+@click.option("--size-by", type=click.Choice(["betweenness", "degree", "received", "given"]), default="betweenness",
+              show_default=True, help="What node sizes show: a centrality, or the money (EUR) received or given.")
+@click.option("--title", default=None, help="Title of the page (default: says what the view shows).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("network.html"),
+              show_default=True, help="File to write (atomically): .html (interactive page), .graphml or .gexf.")
+@click.pass_context
+def view(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, projection: str | None, focus: str | None,
+         depth: int | None, query_file: str | None, size_by: str, title: str | None, output: Path) -> None:
+    """Draw the network of the graph as one self-contained HTML page (works offline), or write it for Gephi.
+
+    The page has a legend, a search box, filters by type, and a panel with the facts, links and source quotes of
+    the selected node or link.
+
+    \b
+    Examples:
+      dtkg view -o network.html
+      dtkg view --projection full -o network-full.html
+      dtkg view --focus "L'ATELIER" --depth 2 -o atelier.html
+      dtkg view --query my-construct.rq -o result.html
+      dtkg view --size-by received -o network.gexf
+    """
+    from .views import view as run_view
+
+    ds = open_dataset(ctx, data_dirs, no_seed)
+    result = run_view(ds, output, projection=projection, focus=focus, depth=depth, query=query_file,
+                      size_by=size_by, title=title)
+    click.echo(f"Wrote {result.path} ({result.nodes} nodes, {result.edges} links)")
+
+
+@cli.group(name="import")
+def import_group() -> None:
+    """Import open data into a data folder: SCDL grants, places of digital mediation, filled-in tables.
+
+    Each import reads a CSV file as it comes (UTF-8 with or without BOM, or Windows-1252; `,` `;` or tab),
+    checks every row, reconciles organisations (SIREN/RNA) and communes (INSEE code) with the seed data and the
+    data folder, and writes DIR/imports/<kind>-<name>.ttl with a copy of the source in DIR/imports/sources/.
+    Run `dtkg build --data DIR` (or `dtkg validate --data DIR`) afterwards.
+    """
+
+
+def _import_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Options shared by the importers."""
+    func = click.option("--report", "report_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+                        metavar="FILE", help="Also write the report (CSV: file, row, column, value, severity, "
+                        "reason) to FILE, even when nothing is imported.")(func)
+    func = click.option("--dry-run", is_flag=True,
+                        help="Check and convert the file, print the report, write nothing in the data folder.")(func)
+    func = click.option("--skip-invalid", is_flag=True,
+                        help="Import the valid rows and write the report next to the import, instead of "
+                        "importing nothing when a row is invalid.")(func)
+    func = click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+                        show_default=True, metavar="DIR",
+                        help="Data folder to write into (created if missing); its RDF files and the seed data "
+                        "are read to reconcile organisations and communes.")(func)
+    return func
+
+
+def _strict_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--strict", is_flag=True,
+                        help="Treat fields that the published schema requires but the graph can do without "
+                        "(e.g. nature, date_maj) as errors when empty, instead of warnings.")(func)
+
+
+_REPORT_LINES_SHOWN = 50
+
+
+def _print_import(result: Any) -> None:
+    """Summary on stdout; report lines (first ones) and where the files went."""
+    lines = result.report.lines()
+    for line in lines[:_REPORT_LINES_SHOWN]:
+        _echo_err(line)
+    if len(lines) > _REPORT_LINES_SHOWN:
+        where = result.report_file or "the report (use --report FILE)"
+        _echo_err(f"… {len(lines) - _REPORT_LINES_SHOWN} more line(s) in {where}")
+    click.echo(result.summary())
+    if result.dry_run:
+        click.echo(f"Dry run: nothing written (the import would go to {result.output}).")
+        return
+    for path in result.written:
+        click.echo(f"Wrote {path}")
+    if result.report_file is not None and result.report_file not in result.written:
+        click.echo(f"Wrote {result.report_file}")
+
+
+def _run_import(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
+    from .importers import InvalidRows
+
+    try:
+        result = func(*args, **kwargs)
+    except InvalidRows as exc:
+        lines = exc.report.lines()
+        for line in lines[:_REPORT_LINES_SHOWN]:
+            _echo_err(line)
+        if len(lines) > _REPORT_LINES_SHOWN:
+            _echo_err(f"… {len(lines) - _REPORT_LINES_SHOWN} more line(s); use --report FILE to get them all")
+        if kwargs.get("report_path"):
+            _echo_err(f"Wrote the report to {kwargs['report_path']}")
+        raise
+    _print_import(result)
+
+
+@import_group.command(name="scdl")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.csv")
+@_import_options
+@_strict_option
+def import_scdl_command(file: Path, data_dir: Path, skip_invalid: bool, dry_run: bool, report_path: Path | None,
+                        strict: bool) -> None:
+    """Import grants published with the SCDL Subventions schema (2.x) as schema:MonetaryGrant.
+
+    Funders and beneficiaries are identified by SIREN (the first 9 digits of idAttribuant/idBeneficiaire) or by
+    rnaBeneficiaire, and are the same resources as the organisations of the data with that number. Amounts may
+    be written 6421.00 or "6 421,00"; dates YYYY-MM-DD or DD/MM/YYYY.
+
+    \b
+    Examples:
+      dtkg import scdl subventions-2023.csv --data data
+      dtkg import scdl export.csv --skip-invalid --report rejets.csv
+    """
+    from .importers import import_scdl
+
+    _run_import(import_scdl, file, data_dir, skip_invalid=skip_invalid, strict=strict, dry_run=dry_run,
+                report_path=report_path)
+
+
+@import_group.command(name="mednum")
+@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.csv")
+@_import_options
+@_strict_option
+def import_mednum_command(file: Path, data_dir: Path, skip_invalid: bool, dry_run: bool, report_path: Path | None,
+                          strict: bool) -> None:
+    """Import places of digital mediation (lieux de médiation numérique, standard 1.x) as org:Site/schema:Place.
+
+    Each place is put in its commune (code_insee), with its address, coordinates, services (SKOS concepts),
+    typology (TIERS_LIEUX makes it a dtkg:TiersLieu) and operating organisation (pivot: SIRET or RNA).
+    Multi-valued cells are separated by | (or ;).
+
+    \b
+    Example:
+      dtkg import mednum lieux-de-mediation-numerique.csv --data data
+    """
+    from .importers import import_mednum
+
+    _run_import(import_mednum, file, data_dir, skip_invalid=skip_invalid, strict=strict, dry_run=dry_run,
+                report_path=report_path)
+
+
+@import_group.command(name="table")
+@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", required=False)
+@_import_options
+@click.option("--template", "template_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="OUTDIR", help="Write the empty templates into OUTDIR (which must not hold them yet) and stop.")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+              help="Language of the column names of the templates written by --template.")
+def import_table_command(folder: Path | None, data_dir: Path, skip_invalid: bool, dry_run: bool,
+                         report_path: Path | None, template_dir: Path | None, lang: str) -> None:
+    """Import the facts of a press release written in CSV tables (no RDF to write).
+
+    DIR holds any of sources.csv, organisations.csv, personnes.csv (people.csv), lieux.csv (places.csv),
+    roles.csv and subventions.csv (grants.csv), one header row each; column names may be French or English.
+    Rows refer to each other by their id, and to the resources of the data by their id (cud,
+    region-hauts-de-france…) or SIREN. Each row may name its source and quote it word for word.
+
+    \b
+    Examples:
+      dtkg import table --template mes-tableaux        # write the empty templates
+      dtkg import table mes-tableaux --data data       # import them once filled in
+    """
+    from .importers import import_tables, write_templates
+
+    if template_dir is not None:
+        for path in write_templates(template_dir, lang=lang):
+            click.echo(f"Wrote {path}")
+        return
+    if folder is None:
+        raise InputError("give the folder of tables to import (DIR), or --template OUTDIR to write the templates")
+    _run_import(import_tables, folder, data_dir, skip_invalid=skip_invalid, dry_run=dry_run,
+                report_path=report_path)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -333,22 +333,42 @@ def _load_persistent(target: Path, files: list[tuple[Path, URIRef, str]], base: 
     building = target.with_name(f".{target.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     try:
-        store = ox.Store(str(building))
-        ds = new_dataset(base, store=store)
-        _add_all(ds, files, progress)
-        store.optimize()
-        store.flush()
-        del ds, store
+        _fill_store(building, files, base, progress)
         _mark_store(building, base)
         old = target.with_name(f".{target.name}.old-{os.getpid()}")
         if target.exists():
             os.replace(target, old)
         os.replace(building, target)
         shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
+    except BaseException as exc:
+        _remove_store_folder(building, exc)
         raise
     return open_store(target)
+
+
+def _remove_store_folder(folder: Path, exc: BaseException) -> None:
+    """Remove a half-built store. The error's traceback still holds the open store through the frames it passed;
+    they are cleared first so that RocksDB closes the folder before it is removed."""
+    import gc
+    import traceback
+
+    traceback.clear_frames(exc.__traceback__)
+    gc.collect()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool) -> None:
+    """Load ``files`` into a new store at ``folder`` and close it (also when loading fails, so that RocksDB has
+    released the folder before anyone removes it)."""
+    store = ox.Store(str(folder))
+    ds = new_dataset(base, store=store)
+    try:
+        _add_all(ds, files, progress)
+        store.optimize()
+        store.flush()
+    finally:
+        ds.close()
+        del ds, store
 
 
 _MARKER = "dtkg-store.txt"
@@ -371,8 +391,11 @@ def store_base(folder: Path) -> str:
     return DEFAULT_BASE
 
 
-def open_store(folder: Path | str, *, read_only: bool = False) -> Dataset:
-    """Open the persistent store that ``load_dataset(..., store=folder)`` built, without reloading any file."""
+def open_store(folder: Path | str, *, read_only: bool = True) -> Dataset:
+    """Open the persistent store that ``load_dataset(..., store=folder)`` built, without reloading any file.
+
+    Read-only by default: several processes (queries, `dtkg serve`) can then read the same store at once.
+    """
     folder = Path(folder)
     if not is_store(folder):
         raise InputError("is not a dtkg store (build one with `dtkg build --store DIR`)", path=folder)

@@ -21,7 +21,7 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .errors import InputError
+from .errors import DtkgError, InputError
 from .export import to_turtle
 from .labels import short_name
 from .sparql_text import bind_values, has_keyword
@@ -155,11 +155,22 @@ def _contains(node: object, name: str) -> bool:
     return False
 
 
-def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[str] | None = None) -> Result:
+class QueryTimeout(DtkgError):
+    """A query ran longer than its time limit."""
+
+    exit_code = 3
+
+
+def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[str] | None = None, *,
+              timeout: float | None = None) -> Result:
     """Run a read-only SPARQL query over ``graph`` (a ``Dataset`` queries the union of its graphs).
 
     ``query`` is SPARQL text, a ``.rq`` path or a saved query's name (see :func:`resolve_query`). ``params`` binds
     variables to RDF terms (a mapping, or ``name=value`` strings for :func:`parse_param`).
+
+    With ``timeout`` (seconds) the query runs in a worker thread and :class:`QueryTimeout` is raised when it is not
+    done in time. Neither engine can be interrupted, so the worker finishes in the background: the command line
+    exits, which stops it; a long-running program should treat a timeout as a reason to stop too.
     """
     query = resolve_query(query)
     check_query(query)
@@ -168,12 +179,39 @@ def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[st
         items = params.items() if isinstance(params, Mapping) else (parse_param(p) for p in params)
         for name, term in items:
             bindings[name] = term
-    try:
-        return graph.query(bind_values(query, bindings))
-    except InputError:
-        raise
-    except Exception as exc:  # rdflib raises plain exceptions for evaluation errors
-        raise InputError(f"the query failed: {exc}") from exc
+    text = bind_values(query, bindings)
+
+    def evaluate() -> Result:
+        try:
+            result = graph.query(text)
+            if result.type == "SELECT":
+                result.bindings = list(result.bindings)  # evaluate now, inside the time limit
+            return result
+        except InputError:
+            raise
+        except Exception as exc:  # both engines raise plain exceptions for evaluation errors
+            raise InputError(f"the query failed: {exc}") from exc
+
+    if timeout is None:
+        return evaluate()
+    import threading
+
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            outcome["result"] = evaluate()
+        except BaseException as exc:  # noqa: BLE001 - handed back to the caller's thread
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="dtkg-query", daemon=True)  # daemon: never keeps the process alive
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise QueryTimeout(f"the query did not finish within {timeout:g} s (raise --timeout to wait longer)")
+    if "error" in outcome:
+        raise outcome["error"]  # type: ignore[misc]
+    return outcome["result"]  # type: ignore[return-value]
 
 
 # ------------------------------------------------------------------ formatting
