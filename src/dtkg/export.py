@@ -121,14 +121,15 @@ class _Writer:
         self.by_ns = {ns: prefix for prefix, ns in prefixes.items()}
         self.names: dict[str, str] = {}
         self.used: set[str] = set()
-        self.out: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
-        self.incoming: dict[Term, int] = defaultdict(int)
+        out: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
+        incoming: dict[Term, int] = defaultdict(int)
         for s, p, o in triples:
-            self.out[s].append((p, o))
+            out[s].append((p, o))
             if o[0] == 2:
-                self.incoming[o] += 1
+                incoming[o] += 1
+        self.out, self.incoming = out, incoming
         self.labels: dict[Term, str] = {}
-        self.inline_done: set[Term] = set()
+        self.written: set[Term] = set()  # blank nodes already written (inline or as a block)
 
     # -------------------------------------------------------------- terms
 
@@ -217,6 +218,7 @@ class _Writer:
         return lines
 
     def inline(self, node: Term, depth: int) -> str:
+        self.written.add(node)
         parts = self.predicate_list(node, depth)
         if not parts:
             return "[]"
@@ -224,56 +226,38 @@ class _Writer:
         return "[\n" + pad + (" ;\n" + pad).join(parts) + "\n" + "    " * depth + "]"
 
     def block(self, head: str, subject: Term) -> str:
+        self.written.add(subject)
         return head + "\n    " + " ;\n    ".join(self.predicate_list(subject, 0)) + " .\n"
 
     def render(self) -> str:
         blanks = [s for s in self.out if s[0] == 2]
-        shared = [b for b in blanks if self.incoming.get(b, 0) > 1] + self._cycles(blanks)
-        self._label(shared)
+        self._label([b for b in blanks if self.incoming.get(b, 0) > 1])
         named = sorted(s for s in self.out if s[0] == 0)
         blocks = [self.block(self.name(s[1]), s) for s in named]
         # Unreferenced blank nodes (annotations, inferred statements): placed by their own content.
         roots = sorted(self.block("[]", r) for r in blanks if self.incoming.get(r, 0) == 0)
-        labelled = sorted(self.labels, key=lambda b: int(self.labels[b][3:]))
-        return "\n".join(blocks + roots + [self.block(self.labels[b], b) for b in labelled])
+        labelled_blocks = [self.block(self.labels[b], b) for b in sorted(self.labels, key=self._number)]
+        # Blank nodes still unwritten hang from a cycle of blank nodes: label one node of it and write it out.
+        while True:
+            left = [b for b in blanks if b not in self.written and b not in self.labels]
+            if not left:
+                break
+            first = min(left, key=self._signature)
+            self.labels[first] = f"_:b{len(self.labels)}"
+            labelled_blocks.append(self.block(self.labels[first], first))
+        return "\n".join(blocks + roots + labelled_blocks)
 
-    def _cycles(self, blanks: list[Term]) -> list[Term]:
-        """One blank node of every cycle of blank nodes that each have one parent, so that inlining terminates."""
-        cut: list[Term] = []
-        state: dict[Term, int] = {}
-        for start in sorted((b for b in blanks if self.incoming.get(b, 0) == 1), key=self._signature):
-            if start in state:
-                continue
-            path = []
-            node: Term | None = start
-            while node is not None and node not in state:
-                state[node] = 1
-                path.append(node)
-                node = self._parent(node)
-            if node is not None and state.get(node) == 1:
-                cut.append(node)
-            for n in path:
-                state[n] = 2
-        return cut
+    def _number(self, b: Term) -> int:
+        return int(self.labels[b][3:])
 
     def _signature(self, b: Term) -> str:
         return repr(sorted((p[1], o if o[0] != 2 else (2, "")) for p, o in self.out.get(b, ())))
 
-    def _parent(self, node: Term) -> Term | None:
-        if not hasattr(self, "_parents"):
-            self._parents: dict[Term, Term] = {}
-            for s, pairs in self.out.items():
-                for _, o in pairs:
-                    if o[0] == 2 and self.incoming.get(o, 0) == 1:
-                        self._parents[o] = s
-        parent = self._parents.get(node)
-        return parent if parent is not None and parent[0] == 2 and self.incoming.get(parent, 0) == 1 else None
-
     def _label(self, nodes: list[Term]) -> None:
         """Number shared blank nodes by what they say (their triples with other nodes blanked), then by position."""
 
-        for i, b in enumerate(sorted(set(nodes), key=self._signature)):
-            self.labels[b] = f"_:b{i}"
+        for b in sorted(set(nodes), key=self._signature):
+            self.labels[b] = f"_:b{len(self.labels)}"
 
     def header(self, prefixes: dict[str, str]) -> str:
         return "".join(f"@prefix {p}: <{prefixes[p]}> .\n" for p in sorted(self.used)) + "\n"
@@ -331,7 +315,7 @@ def _blank_labels(triples: set[Triple], prefix: str) -> dict[Term, str]:
     named = sorted(s for s in writer.out if s[0] == 0)
     roots = [r for _, r in sorted((writer.block("[]", r), r) for r in writer.out
                                   if r[0] == 2 and writer.incoming.get(r, 0) == 0)]
-    labelled = sorted(writer.labels, key=lambda b: int(writer.labels[b][3:]))
+    labelled = sorted(writer.labels, key=writer._number)
 
     def walk(node: Term) -> None:
         if node[0] == 2:

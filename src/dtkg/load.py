@@ -255,20 +255,19 @@ def ox_store(ds: Graph) -> ox.Store | None:
 def add_file(ds: Dataset, path: Path, name: URIRef, *, base: str = DEFAULT_BASE) -> int:
     """Parse ``path`` and add its triples to ``ds`` under graph ``name`` (TriG graphs keep their names).
 
-    Nothing is added when the file is malformed. Returns the number of quads added.
+    Returns the number of quads added, or -1 when Oxigraph loaded the file directly (not counted, to stay fast).
     """
     target = ox.NamedNode(str(name))
     store = ox_store(ds)
     if store is not None and path.suffix not in _QUAD_FORMATS and base == DEFAULT_BASE:
-        _check_utf8(path)
-        before = len(store)
         try:
             store.bulk_load(path=path, format=RDF_FORMATS[path.suffix], to_graph=target)
         except SyntaxError as exc:
+            _check_utf8(path)  # a clearer message when the problem is the encoding
             raise _syntax_error(path, exc) from exc
         except ValueError as exc:
             raise InputError(f"cannot be loaded: {exc}", path=path) from exc
-        return len(store) - before
+        return -1  # not counted: counting a store means reading all of it
     quads = [
         ox.Quad(q.subject, q.predicate, q.object, target if isinstance(q.graph_name, ox.DefaultGraph) else q.graph_name)
         for q in _rebased(parse_quads(path), base)

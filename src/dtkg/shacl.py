@@ -76,8 +76,10 @@ class Compiled:
         from .load import from_ox
 
         results: list[Result] = []
+        closures: dict[str, str] = {}
         for check in self.checks:
-            for row in store.query(check.query, use_default_graph_as_union=True):
+            query = _expand_closures(check.query, store, closures)
+            for row in store.query(query, use_default_graph_as_union=True):
                 focus = from_ox(row["this"])
                 value = from_ox(row["value"]) if check.has_value and row["value"] is not None else None
                 message = check.message
@@ -132,8 +134,7 @@ class _Compiler:
         classes = sorted(self.shapes.objects(shape, SH.targetClass), key=str)
         if not classes:
             return None
-        values = " ".join(term_text(c) for c in classes)
-        return f"VALUES ?target {{ {values} }} ?this {_RDF_TYPE}/{_RDFS_SUBCLASS}* ?target ."
+        return f"VALUES ?target {{ {_closure(classes)} }} ?this {_RDF_TYPE} ?target ."
 
     # -------------------------------------------------------------- value conditions
 
@@ -152,7 +153,8 @@ class _Compiler:
         for dt in s.objects(shape, SH.datatype):
             out.append((f"!(isLiteral({var}) && datatype({var}) = {term_text(dt)})", "Datatype"))
         for cls in s.objects(shape, SH["class"]):
-            out.append((f"NOT EXISTS {{ {var} {_RDF_TYPE}/{_RDFS_SUBCLASS}* {term_text(cls)} }}", "Class"))
+            t = self.fresh("t")
+            out.append((f"NOT EXISTS {{ VALUES {t} {{ {_closure([cls])} }} {var} {_RDF_TYPE} {t} }}", "Class"))
         members = s.value(shape, SH["in"])
         if members is not None:
             items = ", ".join(term_text(t) for t in Collection(s, members))
@@ -255,6 +257,32 @@ class _Compiler:
         projected = " ".join(["?this", *(f"?{v}" for v in variables if v != "this")])
         query = f"{prologue}SELECT DISTINCT {projected} WHERE {{ {target} {{ {body} }} }}"
         return _Check(query, None, message, template_vars=variables, has_value=False)
+
+
+# Classes are matched as SHACL instances (rdf:type/rdfs:subClassOf*). Following that path for every node is what
+# made validation slow on large graphs, so the compiled queries carry a placeholder that Compiled.run replaces with
+# the subclasses of each class, read once from the data: `?x rdf:type ?t` with ?t among them is then an index lookup.
+_CLOSURE = re.compile(r"%%CLOSURE\(([^)]*)\)%%")
+
+
+def _closure(classes: list[Node]) -> str:
+    return "%%CLOSURE(" + " ".join(term_text(c) for c in sorted(classes, key=str)) + ")%%"
+
+
+def _expand_closures(query: str, store: ox.Store, cache: dict[str, str]) -> str:
+    def expand(match: re.Match) -> str:
+        key = match.group(1)
+        if key not in cache:
+            subclasses: set[str] = set()
+            for iri in key.split():
+                for row in store.query(f"SELECT DISTINCT ?c WHERE {{ ?c {_RDFS_SUBCLASS}* {iri} }}",
+                                       use_default_graph_as_union=True):
+                    subclasses.add(str(row["c"]))
+                subclasses.add(iri)
+            cache[key] = " ".join(sorted(subclasses))
+        return cache[key]
+
+    return _CLOSURE.sub(expand, query)
 
 
 def _default_message(component: str) -> str:
