@@ -27,6 +27,10 @@ _EXPORTS = {
     "summarize": "summary", "format_amount": "summary",
     "build": "build", "BuildResult": "build",
     "label_of": "labels",
+    "to_networkx": "network", "network_view": "network", "ego_view": "network",
+    "analyse": "analysis", "view": "views", "write_view": "views",
+    "open_store": "load", "ox_store": "load",
+    "serve": "serve", "push": "remote", "query_endpoint": "remote",
     "DtkgError": "errors", "InputError": "errors", "ValidationFailed": "errors",
 }
 
@@ -48,8 +52,13 @@ if TYPE_CHECKING:  # pragma: no cover
     from .build import BuildResult, build
     from .errors import DtkgError, InputError, ValidationFailed
     from .export import export, serialize, to_turtle, write_atomic
+    from .analysis import analyse
     from .labels import label_of
-    from .load import configured_base, load_dataset, parse_file, union_graph
+    from .network import ego_view, network_view, to_networkx
+    from .remote import push, query_endpoint
+    from .serve import serve
+    from .views import view, write_view
+    from .load import configured_base, load_dataset, open_store, ox_store, parse_file, union_graph
     from .query import format_result, parse_param, resolve_query, run_query, saved_queries
     from .summary import format_amount, summarize
     from .validate import Report, Violation, validate

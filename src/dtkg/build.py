@@ -57,9 +57,11 @@ def build(
     base: str | None = None,
     engine: str = "oxigraph",
     store: Path | str | None = None,
+    views: bool = True,
+    progress: bool = False,
 ) -> BuildResult:
-    """Load the ontology and data, validate them, and write ``out_dir/graph.ttl`` and the network views
-    ``out_dir/network.html`` (actors) and ``out_dir/network-full.html``.
+    """Load the ontology and data, validate them, and write ``out_dir/graph.ttl`` and (unless ``views=False``) the
+    network views ``out_dir/network.html`` (actors) and ``out_dir/network-full.html``.
 
     Raises :class:`~dtkg.errors.ValidationFailed` (with the report) and writes nothing when the data does not
     conform; raises :class:`~dtkg.errors.InputError` for a malformed file. With ``store=DIR`` the data is loaded
@@ -70,9 +72,9 @@ def build(
     if store is not None:
         store = Path(store)
         staging = store.with_name(f".{store.name}.validating")
-        ds = load_dataset(data_dirs, seed=seed, base=base, store=staging, progress=True)
+        ds = load_dataset(data_dirs, seed=seed, base=base, store=staging, progress=progress)
     else:
-        ds = load_dataset(data_dirs, seed=seed, base=base, engine=engine, progress=True)
+        ds = load_dataset(data_dirs, seed=seed, base=base, engine=engine, progress=progress)
     folders = [folder for folder, _ in iter_folders(data_dirs, seed)]
     report = validate(ds, source_dirs=folders)
     if not report.conforms:
@@ -83,7 +85,8 @@ def build(
         ds = _promote(ds, staging, Path(store))
     out = Path(out_dir)
     outputs = [export(ds, out / "graph.ttl", "turtle")]
-    from .views import write_standard_views  # the network views: out/network.html and out/network-full.html
+    if views:
+        from .views import write_standard_views  # the network views: out/network.html and out/network-full.html
 
-    outputs += write_standard_views(ds, out)
+        outputs += write_standard_views(ds, out)
     return BuildResult(dataset=ds, report=report, summary=summarize(ds), outputs=outputs)

@@ -69,8 +69,9 @@ def cli(ctx: click.Context, base: str | None) -> None:
 @data_options
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
               help="Folder to write graph.ttl and the network views into.")
+@click.option("--no-views", is_flag=True, help="Skip the network views (for very large graphs).")
 @click.pass_context
-def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_dir: Path) -> None:
+def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_dir: Path, no_views: bool) -> None:
     """Load the ontology and data, validate them with SHACL, write OUT/graph.ttl and the network views
     OUT/network.html and OUT/network-full.html, and print a summary.
 
@@ -81,7 +82,7 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
     from .summary import format_amount
 
     result = run_build(data_dirs, out_dir, seed=not no_seed, base=ctx.obj["base"], store=ctx.obj.get("store"),
-                       engine=ctx.obj.get("engine", "oxigraph"))
+                       engine=ctx.obj.get("engine", "oxigraph"), views=not no_views, progress=True)
     s = result.summary
     click.echo(f"Valid: {result.report.checked_triples} triples conform to the shapes.")
     for path in result.outputs:

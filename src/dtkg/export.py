@@ -383,6 +383,7 @@ def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes the file private; outputs get the usual permissions
         with os.fdopen(fd, "wb") as fh:
             if isinstance(data, (bytes, bytearray)):
                 fh.write(data)
@@ -396,6 +397,12 @@ def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _is_chunks(data: object) -> bool:
