@@ -1,0 +1,29 @@
+"""Importers of real open data into the data folder: SCDL grants, places of digital mediation, and the CSV tables an
+officer fills in from a press release.
+
+Every importer reads a CSV file as it comes (UTF-8 with or without BOM, or Windows-1252; ``,`` ``;`` or tab),
+checks every row, reconciles organisations (SIREN, RNA) and communes (INSEE code) with the seed data and the data
+folder, and writes one deterministic Turtle file per source under ``<data>/imports/``, with a copy of the source
+and its SHA-256, so that ``dtkg build`` picks the facts up and a reviewer sees them as a diff::
+
+    from dtkg.importers import import_scdl, import_mednum, import_tables
+    result = import_scdl("subventions-2023.csv", "data")            # → data/imports/scdl-subventions-2023.ttl
+    print(result.summary()); print("\\n".join(result.report.lines()))
+
+A row with an error (bad SIRET checksum, amount not a positive number, impossible date, missing required field…)
+stops the import before anything is written (:class:`InvalidRows`, with the report), unless ``skip_invalid=True``.
+"""
+
+from __future__ import annotations
+
+from .common import ImportResult
+from .csvio import CsvRow, CsvTable, read_csv
+from .mednum import import_mednum
+from .report import InvalidRows, Report, ReportEntry
+from .scdl import import_scdl
+from .tables import TABLES, import_tables, write_templates
+
+__all__ = [
+    "import_scdl", "import_mednum", "import_tables", "write_templates", "read_csv", "ImportResult", "Report",
+    "ReportEntry", "InvalidRows", "CsvTable", "CsvRow", "TABLES",
+]

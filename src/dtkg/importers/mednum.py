@@ -1,0 +1,357 @@
+"""``dtkg import mednum``: places of digital mediation (*lieux de médiation numérique*, the national standard of
+La MedNum and the ANCT, version 1.x).
+
+Each valid row becomes a place (``org:Site``, ``schema:Place``, and ``dtkg:TiersLieu`` when its ``typologie``
+says ``TIERS_LIEUX``) ``schema:containedInPlace`` its commune (``<base>commune/<code_insee>``, the seed's own
+communes when the code is theirs), with its address (``schema:PostalAddress``), coordinates (``schema:latitude``,
+``schema:longitude``), services as SKOS concepts (``dtkg:activity``, in the activity scheme), audiences
+(``schema:audience``), typology (``dcterms:type``, concepts of a ``place-type`` scheme), contacts, and its operating
+organisation (``org:siteOf`` / ``org:hasSite``, identified by the SIRET or RNA of ``pivot``). Multi-valued cells
+are separated by ``|`` (``;`` is accepted too).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import URIRef
+
+from ..namespaces import DEFAULT_BASE
+from .common import (
+    SOURCES_DIR,
+    Builder,
+    ImportResult,
+    SourceInfo,
+    Standard,
+    blank,
+    check_data_dir,
+    finish,
+    plan_paths,
+    resolve_columns,
+)
+from .csvio import CsvRow, read_csv
+from .reconcile import KnownData, Reconciler
+from .report import Report
+from .terms import DCTERMS, DTKG, ORG, PROV, RDF, SCHEMA, XSD, lit
+from .values import (
+    OrgId,
+    ValueProblem,
+    clean_text,
+    decimal_lexical,
+    normalise_name,
+    parse_coordinate,
+    parse_date,
+    parse_insee,
+    parse_org_id,
+    parse_postcode,
+    slugify,
+    split_multi,
+)
+
+#: Fields of the standard (1.x, and the names earlier versions used), in its order.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "id": ("id",), "pivot": ("pivot",), "nom": ("nom",), "commune": ("commune",), "code_postal": ("code_postal",),
+    "code_insee": ("code_insee",), "adresse": ("adresse",), "complement_adresse": ("complement_adresse",),
+    "latitude": ("latitude",), "longitude": ("longitude",), "cle_ban": ("cle_ban",), "typologie": ("typologie",),
+    "telephone": ("telephone",), "courriels": ("courriels", "courriel"), "site_web": ("site_web",),
+    "horaires": ("horaires",), "presentation_resume": ("presentation_resume",),
+    "presentation_detail": ("presentation_detail",), "source": ("source",), "itinerance": ("itinerance",),
+    "structure_parente": ("structure_parente",), "date_maj": ("date_maj",), "services": ("services",),
+    "publics_accueillis": ("publics_accueillis",),
+    "publics_specifiquement_adresses": ("publics_specifiquement_adresses",),
+    "prise_en_charge_specifique": ("prise_en_charge_specifique",), "frais_a_charge": ("frais_a_charge",),
+    "conditions_acces": ("conditions_acces",),
+    "dispositif_programmes_nationaux": ("dispositif_programmes_nationaux",),
+    "labels_nationaux": ("labels_nationaux",), "labels_autres": ("labels_autres",),
+    "formations_labels": ("formations_labels",), "autres_formations_labels": ("autres_formations_labels",),
+    "modalites_acces": ("modalites_acces", "modalite_acces"),
+    "modalites_accompagnement": ("modalites_accompagnement",), "accessibilite": ("accessibilite",),
+    "fiche_acces_libre": ("fiche_acces_libre",), "prise_rdv": ("prise_rdv",),
+}
+
+#: Without these a row is not a place in a commune: the column must exist, the cell must be filled.
+REQUIRED = ("id", "nom", "commune")
+#: Required by the standard but not by the graph: an empty cell is a warning (an error with ``strict``).
+SCHEMA_REQUIRED = ("pivot", "code_postal", "adresse", "services", "date_maj")
+#: Fields kept as ``schema:additionalProperty`` under their own name (no standard property fits them).
+KEPT_AS_IS = ("source", "structure_parente", "itinerance", "cle_ban", "prise_en_charge_specifique", "frais_a_charge",
+              "conditions_acces", "dispositif_programmes_nationaux", "labels_nationaux", "labels_autres",
+              "formations_labels", "autres_formations_labels", "modalites_acces", "modalites_accompagnement",
+              "accessibilite", "fiche_acces_libre", "prise_rdv")
+
+STANDARD = Standard(
+    iri=URIRef("https://github.com/LaMednum/standard-mediation-num"),
+    label="Schéma de données des lieux de médiation numérique (La MedNum, ANCT)",
+    version="1.x",
+    url="https://github.com/LaMednum/standard-mediation-num",
+)
+
+#: Typology codes (data·inclusion vocabulary) with a French label; other codes are kept with the code as label.
+TYPOLOGIES = {
+    "TIERS_LIEUX": "Tiers-lieu", "ASSO": "Association", "BIB": "Bibliothèque, médiathèque",
+    "CCAS": "Centre communal d'action sociale", "CIAS": "Centre intercommunal d'action sociale",
+    "CS": "Centre social", "MUNI": "Mairie", "RFS": "France Services", "MQ": "Maison de quartier",
+    "ML": "Mission locale", "CAF": "Caisse d'allocations familiales", "CPAM": "Caisse primaire d'assurance maladie",
+    "MDS": "Maison départementale des solidarités", "PIJ_BIJ": "Point ou bureau information jeunesse",
+    "EPN": "Espace public numérique", "AUTRE": "Autre", "Autre": "Autre",
+}
+
+PLACE_TYPE_SCHEME = URIRef(f"{DEFAULT_BASE}place-type")
+ACTIVITY_SCHEME = URIRef(f"{DEFAULT_BASE}activity")
+AUDIENCE_SCHEME = URIRef(f"{DEFAULT_BASE}audience")
+_URL_SPLIT = re.compile(r"[|;]|,(?=\s*https?://)")
+
+
+@dataclass
+class MednumRow:
+    number: int
+    id: str
+    name: str
+    commune_name: str
+    insee: str | None
+    operator: OrgId | None
+    postcode: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    typologies: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    audiences: list[str] = field(default_factory=list)
+    updated: _dt.date | None = None
+    cells: dict[str, str] = field(default_factory=dict)
+
+
+def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool,
+               ids: dict[str, int], reconciler: Reconciler) -> MednumRow | None:
+    errors_before = len(report.errors)
+
+    def cell(name: str) -> str:
+        column = cols.get(name)
+        return row.get(column) if column else ""
+
+    def problem(name: str, reason: str, *, severity: str = "error", value: str | None = None) -> None:
+        report.add(file, row.number, cols.get(name, name), cell(name) if value is None else value, severity, reason)
+
+    def parse(name: str, parser):
+        text = cell(name)
+        if not text:
+            return None
+        try:
+            return parser(text)
+        except ValueProblem as exc:
+            problem(name, str(exc))
+            return None
+
+    for name in REQUIRED:
+        if not cell(name):
+            problem(name, "required field is empty")
+    for name in SCHEMA_REQUIRED:
+        if name in cols and not cell(name):
+            problem(name, "required by the standard but empty", severity="error" if strict else "warning")
+    if row.extra:
+        problem("", f"has {len(row.extra)} more cell(s) than the header has columns: check the separators and "
+                "quotes of this row", value=" | ".join(row.extra))
+    place_id = cell("id")
+    if place_id:
+        if place_id in ids:
+            problem("id", f"the same id as row {ids[place_id]}: an id names one place only")
+        else:
+            ids[place_id] = row.number
+    insee = parse("code_insee", parse_insee)
+    if not cell("code_insee") and cell("commune"):
+        if reconciler.commune_by_name(cell("commune")) is None:
+            problem("code_insee", "no INSEE code, and the commune's name is not one the data knows: give the "
+                    "code_insee to place it in its commune")
+        else:
+            problem("code_insee", "no INSEE code: placed in the commune of the data with this name",
+                    severity="warning", value="")
+    postcode = parse("code_postal", parse_postcode)
+    latitude = parse("latitude", lambda t: parse_coordinate(t, -90, 90, "latitude"))
+    longitude = parse("longitude", lambda t: parse_coordinate(t, -180, 180, "longitude"))
+    if bool(cell("latitude")) != bool(cell("longitude")):
+        problem("longitude" if cell("latitude") else "latitude", "a position needs both latitude and longitude")
+    updated = parse("date_maj", parse_date)
+    operator = None
+    pivot = cell("pivot")
+    if pivot and set(pivot) != {"0"}:  # the standard's placeholder for "no SIRET": 00000000000000
+        operator = parse("pivot", parse_org_id)
+    if len(report.errors) > errors_before:
+        return None
+    return MednumRow(
+        number=row.number, id=place_id, name=clean_text(cell("nom")), commune_name=clean_text(cell("commune")),
+        insee=insee, operator=operator, postcode=postcode or "",
+        address=", ".join(p for p in (clean_text(cell("adresse")), clean_text(cell("complement_adresse"))) if p),
+        latitude=latitude, longitude=longitude,
+        typologies=split_multi(cell("typologie"), "|;,"), services=_services(cell("services")),
+        audiences=split_multi(f'{cell("publics_accueillis")}|{cell("publics_specifiquement_adresses")}', "|;"),
+        updated=updated, cells={name: cell(name) for name in cols},
+    )
+
+
+def _services(text: str) -> list[str]:
+    values = split_multi(text, "|;")
+    if len(values) == 1 and "," in values[0] and "|" not in text:
+        # version 1.0 separated services with commas; no service of the standard contains one
+        values = split_multi(values[0], ",")
+    return values
+
+
+class _MednumWriter:
+    def __init__(self, builder: Builder, source: URIRef, report: Report, file: str) -> None:
+        self.b = builder
+        self.r = builder.r
+        self.source = source
+        self.report = report
+        self.file = file
+
+    def write(self, m: MednumRow) -> None:
+        b, add, src, known = self.b, self.b.add, self.source, self.b.known
+        bodies: list[URIRef] = []
+        place = URIRef(f"{DEFAULT_BASE}place/mednum-{slugify(m.id, max_length=100)}")
+        if m.insee:
+            commune, first = b.commune(m.insee, m.commune_name, src)
+        else:
+            commune = self.r.commune_by_name(m.commune_name)
+            assert commune is not None  # checked with the row
+            first = False
+        if first:
+            bodies.append(commune)
+        existing = known.exists(place)
+        if existing and known.name_keys(place) and not (known.name_keys(place) & {normalise_name(m.name)}):
+            self.report.warning(self.file, m.number, "id", m.id, f"a place with this id is already in the data "
+                                f"under another name (« {known.display(place)} »): check it is the same place")
+        add((place, RDF.type, ORG.Site))
+        add((place, RDF.type, SCHEMA.Place))
+        if "TIERS_LIEUX" in {t.upper() for t in m.typologies}:
+            add((place, RDF.type, DTKG.TiersLieu))
+        b.name(place, m.name)
+        add((place, SCHEMA.name, lit(m.name)))
+        add((place, DCTERMS.identifier, lit(m.id)))
+        add((place, SCHEMA.containedInPlace, commune))
+        if not existing:
+            for note in self.r.possible_place_duplicates(place, m.name, commune):
+                self.report.warning(self.file, m.number, "nom", m.name, note)
+        if m.address or m.postcode:
+            address = blank()
+            add((place, SCHEMA.address, address))
+            add((address, RDF.type, SCHEMA.PostalAddress))
+            if m.address:
+                add((address, SCHEMA.streetAddress, lit(m.address)))
+            if m.postcode:
+                add((address, SCHEMA.postalCode, lit(m.postcode)))
+            add((address, SCHEMA.addressLocality, lit(m.commune_name)))
+            add((address, SCHEMA.addressCountry, lit("FR")))
+        for prop, value, column in ((SCHEMA.latitude, m.latitude, "latitude"),
+                                    (SCHEMA.longitude, m.longitude, "longitude")):
+            if value is None:
+                continue
+            before = known.single.get((place, prop))
+            if before and all(Decimal(str(v)) != value for v in before):
+                self.report.warning(self.file, m.number, column, m.cells.get(column, ""),
+                                    f"the data already places it at {sorted(str(v) for v in before)[0]}: kept that one")
+                continue
+            add((place, prop, lit(decimal_lexical(value), datatype=XSD.decimal)))
+        for code in m.typologies:
+            label = TYPOLOGIES.get(code) or TYPOLOGIES.get(code.upper()) or code
+            b.scheme(PLACE_TYPE_SCHEME, "Typologie des lieux", "Types of places")
+            add((place, DCTERMS.type, b.concept(PLACE_TYPE_SCHEME, "place-type", label, src, notation=code,
+                                                local=slugify(code))))
+        for service in m.services:
+            add((place, DTKG.activity, b.concept(ACTIVITY_SCHEME, "activity", service, src)))
+        for audience in m.audiences:
+            add((place, SCHEMA.audience, b.concept(AUDIENCE_SCHEME, "audience", audience, src)))
+        cells = m.cells
+        if cells.get("telephone"):
+            add((place, SCHEMA.telephone, lit(cells["telephone"])))
+        for email in split_multi(cells.get("courriels", ""), "|;,"):
+            add((place, SCHEMA.email, lit(email)))
+        for url in (clean_text(u) for u in _URL_SPLIT.split(cells.get("site_web", ""))):
+            if url:
+                add((place, SCHEMA.url, lit(url, datatype=XSD.anyURI)))
+        if cells.get("horaires"):
+            add((place, SCHEMA.openingHours, lit(cells["horaires"])))
+        if cells.get("presentation_resume"):
+            add((place, SCHEMA.description, lit(clean_text(cells["presentation_resume"]), lang="fr")))
+        if cells.get("presentation_detail"):
+            add((place, DCTERMS.description, lit(clean_text(cells["presentation_detail"]), lang="fr")))
+        if m.updated is not None:
+            add((place, SCHEMA.dateModified, lit(m.updated.isoformat(), datatype=XSD.date)))
+        for name in KEPT_AS_IS:
+            if cells.get(name):
+                b.property_value(place, name, lit(clean_text(cells[name])))
+        if m.operator is not None:
+            placeholder = (f"Organisation SIREN {m.operator.siren}" if m.operator.siren
+                           else f"Association RNA {m.operator.rna}")
+            match = self.r.organisation(m.operator, None)
+            b.organisation(match, m.operator, None, src, placeholder=placeholder)
+            add((place, ORG.siteOf, match.iri))
+            add((match.iri, ORG.hasSite, place))
+            if match.first:
+                bodies.append(match.iri)
+        add((place, PROV.wasDerivedFrom, src))
+        bodies.insert(0, place)
+        b.row_annotation(src, m.number, bodies)
+
+
+def import_mednum(
+    path: Path | str,
+    data_dir: Path | str = "data",
+    *,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    dry_run: bool = False,
+    report_path: Path | str | None = None,
+    imported_at: _dt.datetime | None = None,
+    seed: bool = True,
+) -> ImportResult:
+    """Import a *lieux de médiation numérique* CSV file into ``data_dir/imports/mednum-<name>.ttl``.
+
+    Places are ``<base>place/mednum-<id>``; communes are reconciled by INSEE code and operators by SIREN/RNA with
+    the seed data and the RDF files of ``data_dir``; a place with the same name in the same commune as a place of
+    the data (under another IRI) is reported as a possible duplicate. Same options and errors as
+    :func:`~dtkg.importers.scdl.import_scdl`.
+    """
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+    table = read_csv(path)
+    timings["read"] = time.perf_counter() - clock
+    folder = check_data_dir(data_dir)
+    output, slug = plan_paths(folder, "mednum", table.path.stem)
+    report = Report()
+    file = table.path.name
+    cols = resolve_columns(table, FIELDS, report, what="lieux de médiation numérique", required=REQUIRED)
+    for name in SCHEMA_REQUIRED:
+        if name not in cols:
+            report.add(file, 1, name, "", "error" if strict else "warning",
+                       "column required by the standard is missing")
+    clock = time.perf_counter()
+    known = KnownData(folder, seed=seed, exclude=[output])
+    timings["index"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    reconciler = Reconciler(known, run_key=f"mednum:{slug}")
+    builder = Builder(reconciler)
+    source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/mednum-{slug}"),
+                        label=f"Lieux de médiation numérique : fichier {table.path.name}", table=table,
+                        local_file=f"{SOURCES_DIR}/mednum-{slug}{table.path.suffix.lower() or '.csv'}",
+                        standard=STANDARD)
+    writer = _MednumWriter(builder, source.iri, report, file)
+    ids: dict[str, int] = {}
+    imported = 0
+    for row in table.rows:
+        checked = _check_row(row, cols, report, file, strict, ids, reconciler)
+        if checked is not None:
+            writer.write(checked)
+            imported += 1
+    if not table.rows:
+        report.warning(file, 1, "", "", "the file has a header but no data rows")
+    timings["convert"] = time.perf_counter() - clock
+    return finish(kind="mednum", builder=builder, report=report, sources=[source], output=output, data_dir=folder,
+                  rows_read=len(table.rows), rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run,
+                  report_path=Path(report_path) if report_path else None, imported_at=imported_at,
+                  header_title=table.path.name, options=f"strict={strict}",
+                  timings=timings)

@@ -1,0 +1,392 @@
+"""``dtkg import scdl``: grants published with the SCDL *Subventions* schema (2.x; 1.x files read too).
+
+Each valid row becomes a ``schema:MonetaryGrant`` with the seed data's terms: ``schema:funder`` (from
+``idAttribuant``), ``schema:fundedItem`` (from ``idBeneficiaire``/``rnaBeneficiaire``), ``schema:amount`` in EUR,
+``dcterms:date`` (``dateConvention``), ``schema:startDate``/``schema:endDate`` (``datesPeriodeVersement``),
+``schema:description`` (``objet``), ``dcterms:type`` (``nature``, a concept of the grant-kind scheme),
+``dtkg:awardedUnder`` (``dispositifAide``) and ``dcterms:identifier`` (``referenceDecision``); the other fields are
+kept as ``schema:additionalProperty``. Organisations are identified by SIREN (the first 9 digits of the SIRET) or
+RNA number, and reconciled with the data. When a row gives a beneficiary's share of a grant with several
+beneficiaries (``pourcentageSubvention`` < 1), the whole grant carries ``montant`` and the row's share, computed
+as ``montant × pourcentageSubvention``, is ``dcterms:isPartOf`` it (an inferred statement says so).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import time
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from rdflib import URIRef
+
+from ..namespaces import DEFAULT_BASE
+from ..summary import format_amount
+from .common import (
+    SOURCES_DIR,
+    Builder,
+    ImportResult,
+    SourceInfo,
+    Standard,
+    blank,
+    check_data_dir,
+    finish,
+    plan_paths,
+    resolve_columns,
+)
+from .csvio import CsvRow, read_csv
+from .reconcile import KnownData, Reconciler
+from .report import Report
+from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
+from .values import (
+    OrgId,
+    ValueProblem,
+    clean_text,
+    decimal_lexical,
+    normalise_name,
+    parse_amount,
+    parse_bool,
+    parse_date,
+    parse_decimal,
+    parse_period,
+    parse_rna,
+    parse_siret,
+    slugify,
+)
+
+#: The SCDL Subventions fields, in the schema's order.
+FIELDS = (
+    "nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire", "idBeneficiaire",
+    "rnaBeneficiaire", "objet", "montant", "nature", "conditionsVersement", "datesPeriodeVersement", "idRAE",
+    "notificationUE", "pourcentageSubvention", "dispositifAide",
+)
+
+#: Fields without which a row cannot become a grant: their column must exist and their cell must be filled.
+REQUIRED = ("nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "objet", "montant")
+
+#: Fields the schema requires that the graph can do without: an empty cell is a warning (an error with ``strict``).
+SCHEMA_REQUIRED = ("nature", "conditionsVersement", "datesPeriodeVersement", "notificationUE", "pourcentageSubvention")
+
+STANDARD = Standard(
+    iri=URIRef("https://schema.data.gouv.fr/scdl/subventions/2.1.1/"),
+    label="SCDL Subventions (Socle commun des données locales), schéma des données essentielles des conventions "
+          "de subvention",
+    version="2.1.1",
+    url="https://schema.data.gouv.fr/scdl/subventions/2.1.1/documentation.html",
+)
+
+#: The two natures of aid the schema allows, with the label of their concept.
+NATURES = {"aide en numeraire": "aide en numéraire", "aide en nature": "aide en nature"}
+GRANT_KIND_SCHEME = URIRef(f"{DEFAULT_BASE}grant-kind")
+
+
+@dataclass
+class ScdlRow:
+    """A row read and checked: every value parsed, ready to become triples."""
+
+    number: int
+    funder_siret: str
+    funder_name: str
+    convention: _dt.date
+    beneficiary_name: str
+    beneficiary: OrgId
+    purpose: str
+    amount: Decimal
+    decision: str = ""
+    natures: list[str] = field(default_factory=list)
+    conditions: str = ""
+    period: tuple[_dt.date, _dt.date] | None = None
+    rae: str = ""
+    notified: bool | None = None
+    share: Decimal | None = None  # pourcentageSubvention when below 1
+    scheme: str = ""  # dispositifAide
+
+
+def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool) -> ScdlRow | None:
+    """Parse and check one row; every problem goes to ``report``. None when the row is invalid."""
+    errors_before = len(report.errors)
+
+    def cell(name: str) -> str:
+        column = cols.get(name)
+        return row.get(column) if column else ""
+
+    def problem(name: str, reason: str, value: str | None = None, *, severity: str = "error") -> None:
+        column = cols.get(name, name)
+        report.add(file, row.number, column, cell(name) if value is None else value, severity, reason)
+
+    for name in REQUIRED:
+        if not cell(name):
+            problem(name, "required field is empty")
+    for name in SCHEMA_REQUIRED:
+        if name in cols and not cell(name):
+            problem(name, "required by SCDL Subventions 2.1 but empty", severity="error" if strict else "warning")
+    if row.extra:
+        problem("", f"has {len(row.extra)} more cell(s) than the header has columns: check the separators "
+                "and quotes of this row", value=" | ".join(row.extra))
+
+    def parse(name: str, parser):
+        text = cell(name)
+        if not text:
+            return None
+        try:
+            return parser(text)
+        except ValueProblem as exc:
+            problem(name, str(exc))
+            return None
+
+    funder_siret = parse("idAttribuant", parse_siret)
+    convention = parse("dateConvention", parse_date)
+    amount = parse("montant", parse_amount)
+    siret = parse("idBeneficiaire", parse_siret)
+    rna = parse("rnaBeneficiaire", parse_rna)
+    period = parse("datesPeriodeVersement", parse_period)
+    natures: list[str] = []
+    for part in cell("nature").split(";"):
+        key = normalise_name(part)
+        if not key:
+            continue
+        if key in NATURES:
+            natures.append(NATURES[key])
+        else:
+            problem("nature", "not a nature of aid of the schema ('aide en numéraire', 'aide en nature'): "
+                    "left out", severity="warning")
+    notified = None
+    if cell("notificationUE"):
+        try:
+            notified = parse_bool(cell("notificationUE"))
+        except ValueProblem as exc:
+            problem("notificationUE", f"{exc}: left out", severity="warning")
+    share = None
+    if cell("pourcentageSubvention"):
+        try:
+            pct = parse_decimal(cell("pourcentageSubvention"))
+            if 1 < pct <= 100:
+                problem("pourcentageSubvention", f"read as a percentage ({pct} % = {pct / 100}); the schema "
+                        "writes a fraction between 0.01 and 1", severity="warning")
+                pct = pct / 100
+            if not 0 < pct <= 1:
+                raise ValueProblem("a share is a fraction greater than 0 and at most 1 (1.00 = 100 %)")
+            share = pct if pct < 1 else None
+        except ValueProblem as exc:
+            problem("pourcentageSubvention", str(exc))
+    purpose = clean_text(cell("objet"))
+    if len(purpose) > 256:
+        problem("objet", "longer than the 256 characters the schema allows (kept whole)", severity="warning")
+    if not siret and not rna and not cell("idBeneficiaire") and not cell("rnaBeneficiaire") and cell("nomBeneficiaire"):
+        problem("idBeneficiaire", "no SIRET nor RNA number: the beneficiary is known by its name only",
+                severity="warning")
+    if len(report.errors) > errors_before:
+        return None
+    assert funder_siret is not None and convention is not None and amount is not None
+    return ScdlRow(
+        number=row.number, funder_siret=funder_siret, funder_name=clean_text(cell("nomAttribuant")),
+        convention=convention, beneficiary_name=clean_text(cell("nomBeneficiaire")),
+        beneficiary=OrgId(siren=siret[:9] if siret else None, rna=rna, siret=siret), purpose=purpose,
+        amount=amount, decision=clean_text(cell("referenceDecision")), natures=natures,
+        conditions=clean_text(cell("conditionsVersement")), period=period, rae=clean_text(cell("idRAE")),
+        notified=notified, share=share, scheme=clean_text(cell("dispositifAide")),
+    )
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+class _ScdlWriter:
+    """Turns checked rows into triples."""
+
+    def __init__(self, builder: Builder, source: URIRef, report: Report, file: str) -> None:
+        self.b = builder
+        self.r = builder.r
+        self.source = source
+        self.report = report
+        self.file = file
+        self.seen_keys: dict[str, int] = {}
+        self.wholes: set[URIRef] = set()
+
+    def note(self, row: int, column: str, value: str, notes: list[str]) -> None:
+        for text in notes:
+            self.report.warning(self.file, row, column, value, text)
+
+    def grant_key(self, r: ScdlRow, *, with_beneficiary: bool) -> str:
+        who = r.beneficiary.siret or r.beneficiary.rna or normalise_name(r.beneficiary_name)
+        purpose = " ".join(r.purpose.casefold().split())
+        return _digest(r.funder_siret, r.decision, who if with_beneficiary else "", purpose,
+                       decimal_lexical(r.amount, places=2), r.convention.isoformat())
+
+    def write(self, r: ScdlRow) -> None:
+        b, add, src = self.b, self.b.add, self.source
+        bodies: list[URIRef] = []
+        funder_id = OrgId(siren=r.funder_siret[:9], siret=r.funder_siret)
+        funder = self.r.organisation(funder_id, r.funder_name)
+        self.note(r.number, "nomAttribuant", r.funder_name, funder.notes)
+        b.organisation(funder, funder_id, r.funder_name, src)
+        beneficiary = self.r.organisation(r.beneficiary, r.beneficiary_name)
+        self.note(r.number, "nomBeneficiaire", r.beneficiary_name, beneficiary.notes)
+        b.organisation(beneficiary, r.beneficiary, r.beneficiary_name, src)
+        for match in (funder, beneficiary):
+            if match.first:
+                bodies.append(match.iri)
+
+        key = self.grant_key(r, with_beneficiary=True)
+        if key in self.seen_keys:
+            first_row = self.seen_keys[key]
+            self.report.warning(self.file, r.number, "", "", f"same funder, decision, beneficiary, object, amount "
+                                f"and date as row {first_row}: imported as another grant (remove the row if it "
+                                "repeats that one)")
+            key = _digest(key, str(r.number))
+        else:
+            self.seen_keys[key] = r.number
+        grant = URIRef(f"{DEFAULT_BASE}grant/scdl-{key}")
+        funder_label = self.b.known.display(funder.iri) if funder.known else r.funder_name
+        amount_text = format_amount(r.amount)
+        if r.share is None:
+            label = f"Subvention « {r.purpose} » de {funder_label} à {r.beneficiary_name} ({amount_text})"
+            self._grant(grant, r, funder.iri, [beneficiary.iri], r.amount, label)
+        else:
+            whole = URIRef(f"{DEFAULT_BASE}grant/scdl-{self.grant_key(r, with_beneficiary=False)}")
+            if whole not in self.wholes:
+                self.wholes.add(whole)
+                label = (f"Subvention « {r.purpose} » de {funder_label} à plusieurs bénéficiaires "
+                         f"({amount_text} au total)")
+                self._grant(whole, r, funder.iri, [beneficiary.iri], r.amount, label)
+            else:
+                add((whole, SCHEMA.fundedItem, beneficiary.iri))
+            part = (r.amount * r.share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            percent = decimal_lexical((r.share * 100).normalize()).removesuffix(".0")
+            label = (f"Part de {r.beneficiary_name} ({percent} %) de la subvention « {r.purpose} » de "
+                     f"{funder_label} ({format_amount(part)})")
+            self._grant(grant, r, funder.iri, [beneficiary.iri], part, label, whole=whole)
+            bodies.append(whole)
+        bodies.append(grant)
+        if r.scheme:
+            call = self._call(r)
+            add((grant, DTKG.awardedUnder, call))
+            if r.share is not None:
+                add((whole, DTKG.awardedUnder, call))
+            if self.r.first_time(call) and not self.b.known.exists(call):
+                bodies.append(call)
+        b.row_annotation(src, r.number, bodies)
+
+    def _grant(self, grant: URIRef, r: ScdlRow, funder: URIRef, recipients: list[URIRef], amount: Decimal,
+               label: str, *, whole: URIRef | None = None) -> None:
+        b, add, src = self.b, self.b.add, self.source
+        add((grant, RDF.type, SCHEMA.MonetaryGrant))
+        b.name(grant, label, from_file=False)
+        add((grant, SCHEMA.funder, funder))
+        for recipient in recipients:
+            add((grant, SCHEMA.fundedItem, recipient))
+        added = b.amount(grant, amount, "EUR")
+        add((grant, SCHEMA.description, lit(r.purpose, lang="fr")))
+        add((grant, DCTERMS.date, lit(r.convention.isoformat(), datatype=XSD.date)))
+        if r.decision:
+            add((grant, DCTERMS.identifier, lit(r.decision)))
+        if r.period is not None:
+            add((grant, SCHEMA.startDate, lit(r.period[0].isoformat(), datatype=XSD.date)))
+            add((grant, SCHEMA.endDate, lit(r.period[1].isoformat(), datatype=XSD.date)))
+        for nature in r.natures:
+            add((grant, DCTERMS.type, b.concept(GRANT_KIND_SCHEME, "grant-kind", nature, src)))
+        if r.rae:
+            b.property_value(grant, "idRAE", lit(r.rae), prop=SCHEMA.identifier)
+        if r.conditions:
+            b.property_value(grant, "conditionsVersement", lit(r.conditions))
+        if r.notified is not None:
+            b.property_value(grant, "notificationUE", lit("true" if r.notified else "false", datatype=XSD.boolean))
+        add((grant, PROV.wasDerivedFrom, src))
+        if whole is not None:
+            add((grant, DCTERMS.isPartOf, whole))
+            b.property_value(grant, "pourcentageSubvention",
+                             lit(decimal_lexical(r.share), datatype=XSD.decimal))
+            if added is not None:
+                node, value = added
+                statement = blank()
+                add((statement, RDF.type, DTKG.InferredStatement))
+                add((statement, RDF.type, RDF.Statement))
+                add((statement, RDF.subject, node))
+                add((statement, RDF.predicate, SCHEMA.value))
+                add((statement, RDF.object, value))
+                add((statement, RDFS.comment, lit(
+                    f"Part du bénéficiaire calculée : montant total {decimal_lexical(r.amount, places=2)} € × "
+                    f"pourcentageSubvention {decimal_lexical(r.share)}, arrondie au centime.", lang="fr")))
+                add((statement, PROV.wasDerivedFrom, src))
+
+    def _call(self, r: ScdlRow) -> URIRef:
+        call = URIRef(f"{DEFAULT_BASE}call/dispositif-{slugify(r.scheme, max_length=80)}")
+        if self.b.known.exists(call) or call in self.r.met:
+            return call
+        add = self.b.add
+        add((call, RDF.type, DTKG.CallForProjects))
+        add((call, RDF.type, PROV.Entity))
+        looks_like_id = len(r.scheme) >= 16 and " " not in r.scheme
+        self.b.name(call, f"Dispositif d'aide {r.scheme}" if looks_like_id else r.scheme,
+                    from_file=not looks_like_id)
+        add((call, DCTERMS.identifier, lit(r.scheme)))
+        add((call, PROV.wasDerivedFrom, self.source))
+        self.note(r.number, "dispositifAide", r.scheme,
+                  self.r.possible_duplicates_by_name(call, r.scheme, DTKG.CallForProjects))
+        return call
+
+
+def import_scdl(
+    path: Path | str,
+    data_dir: Path | str = "data",
+    *,
+    skip_invalid: bool = False,
+    strict: bool = False,
+    dry_run: bool = False,
+    report_path: Path | str | None = None,
+    imported_at: _dt.datetime | None = None,
+    seed: bool = True,
+) -> ImportResult:
+    """Import an SCDL Subventions CSV file into ``data_dir/imports/scdl-<name>.ttl``.
+
+    The file's organisations are reconciled with the seed data and the RDF files of ``data_dir`` (same SIREN or
+    RNA → same resource). A copy of the file is kept in ``data_dir/imports/sources/`` with its SHA-256, and every
+    grant points to its row (RFC 7111 ``row=N``). Raises :class:`~dtkg.importers.report.InvalidRows` (nothing
+    written) when a row is invalid, unless ``skip_invalid``; :class:`~dtkg.errors.InputError` when the file is not
+    an SCDL CSV. ``strict`` makes empty fields that the schema requires (``nature``…) errors instead of warnings;
+    ``dry_run`` checks and converts without writing; ``report_path`` receives the report as CSV in every case.
+    """
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+    table = read_csv(path)
+    timings["read"] = time.perf_counter() - clock
+    folder = check_data_dir(data_dir)
+    output, slug = plan_paths(folder, "scdl", table.path.stem)
+    report = Report()
+    file = table.path.name
+    cols = resolve_columns(table, {f: (f,) for f in FIELDS}, report, what="SCDL Subventions", required=REQUIRED)
+    for name in SCHEMA_REQUIRED:
+        if name not in cols:
+            report.add(file, 1, name, "", "error" if strict else "warning",
+                       "column required by SCDL Subventions 2.1 is missing")
+    if "idBeneficiaire" not in cols and "rnaBeneficiaire" not in cols:
+        report.warning(file, 1, "idBeneficiaire", "", "no idBeneficiaire nor rnaBeneficiaire column: "
+                       "beneficiaries are known by their names only")
+    clock = time.perf_counter()
+    known = KnownData(folder, seed=seed, exclude=[output])
+    timings["index"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    reconciler = Reconciler(known, run_key=f"scdl:{slug}")
+    builder = Builder(reconciler)
+    source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/scdl-{slug}"),
+                        label=f"Subventions au format SCDL : fichier {table.path.name}", table=table,
+                        local_file=f"{SOURCES_DIR}/scdl-{slug}{table.path.suffix.lower() or '.csv'}",
+                        standard=STANDARD)
+    writer = _ScdlWriter(builder, source.iri, report, file)
+    imported = 0
+    for row in table.rows:
+        checked = _check_row(row, cols, report, file, strict)
+        if checked is not None:
+            writer.write(checked)
+            imported += 1
+    if not table.rows:
+        report.warning(file, 1, "", "", "the file has a header but no data rows")
+    timings["convert"] = time.perf_counter() - clock
+    return finish(kind="scdl", builder=builder, report=report, sources=[source], output=output, data_dir=folder,
+                  rows_read=len(table.rows), rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run,
+                  report_path=Path(report_path) if report_path else None, imported_at=imported_at,
+                  header_title=table.path.name, options=f"strict={strict}",
+                  timings=timings)

@@ -1,0 +1,843 @@
+"""``dtkg import table``: spreadsheets an officer fills in to add the facts of a press release without writing RDF.
+
+A folder holds up to six CSV files, one per kind of fact, each with one header row; every column has a French and
+an English name (either is accepted, as is the file name in either language):
+
+* ``sources.csv`` — the documents the facts come from (a press release, with a copy of its text);
+* ``organisations.csv`` (``organizations.csv``), ``personnes.csv`` (``people.csv``), ``lieux.csv``
+  (``places.csv``), ``roles.csv`` (``fonctions.csv``) and ``subventions.csv`` (``grants.csv``).
+
+Every row may name its ``source`` (an id of ``sources.csv`` or of a source already in the data) and quote the
+exact words that support it (``citation``/``quote``): the quote is checked word for word against the source's text,
+as ``dtkg validate`` does. Every resource also points to its row of the table (RFC 7111 ``row=N``).
+
+:data:`TABLES` describes every table and column; :func:`write_templates` writes the empty templates from it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from rdflib import URIRef
+
+from ..errors import InputError
+from ..namespaces import DEFAULT_BASE, data_prefixes
+from ..summary import format_amount
+from .common import (
+    SOURCES_DIR,
+    Builder,
+    ImportResult,
+    SourceInfo,
+    Staged,
+    Standard,
+    blank,
+    check_data_dir,
+    finish,
+    plan_paths,
+    resolve_columns,
+)
+from .csvio import CsvRow, CsvTable, decode, read_csv, write_csv
+from .reconcile import KnownData, OrgMatch, Reconciler
+from .report import Report
+from .terms import DCTERMS, DTKG, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, XSD, lit
+from .values import (
+    OrgId,
+    ValueProblem,
+    clean_text,
+    decimal_lexical,
+    normalise_name,
+    parse_amount,
+    parse_bool,
+    parse_coordinate,
+    parse_currency,
+    parse_insee,
+    parse_org_id,
+    parse_partial_date,
+    parse_postcode,
+    parse_rna,
+    parse_siren,
+    slugify,
+    split_multi,
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its French and English names, whether it must be filled, what it holds."""
+
+    key: str
+    fr: str
+    en: str
+    required: bool
+    doc: str
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: its French and English file names (and other accepted names), what one row is, its columns."""
+
+    key: str
+    fr_file: str
+    en_file: str
+    row_is: str
+    columns: tuple[Column, ...]
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """Every accepted file name, French first."""
+        return tuple(dict.fromkeys((self.fr_file, self.en_file, *self.aliases)))
+
+    def fields(self) -> dict[str, tuple[str, ...]]:
+        return {c.key: (c.fr, c.en) for c in self.columns}
+
+
+_SOURCE = Column("source", "source", "source", False,
+                 "id of the document the row comes from: a row of sources.csv, or a source already in the data "
+                 "(e.g. 2019-09-28-inauguration-atelier-bourbourg)", "communique-2024-03-01")
+_QUOTE = Column("quote", "citation", "quote", False,
+                "the exact words of that source that support the row, copied character for character "
+                "(checked against the source's text)", "")
+
+TABLES: tuple[TableSpec, ...] = (
+    TableSpec("sources", "sources.csv", "sources.csv", "a document facts come from", (
+        Column("id", "identifiant", "id", True, "short id, letters, digits and dashes; the source becomes "
+               "<base>source/<id>", "communique-2024-03-01"),
+        Column("title", "titre", "title", True, "title of the document", "Inauguration du tiers-lieu …"),
+        Column("file", "fichier", "file", False, "the document's text, a .txt file in the same folder "
+               "(a copy is kept with its SHA-256; quotes are checked against it)", "communique-2024-03-01.txt"),
+        Column("url", "url", "url", False, "where the document is published", "https://…"),
+        Column("date", "date", "date", False, "date of the document: YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY",
+               "2024-03-01"),
+        Column("language", "langue", "language", False, "language of the document (default fr)", "fr"),
+        Column("publisher", "editeur", "publisher", False, "who published it", "Région Hauts-de-France"),
+    )),
+    TableSpec("organisations", "organisations.csv", "organizations.csv", "an organisation", (
+        Column("id", "identifiant", "id", True, "short id used by the other tables; a new organisation becomes "
+               "<base>organisation/<id>; the id of an organisation already in the data (e.g. cud) adds to it",
+               "andyvie"),
+        Column("name", "nom", "name", True, "official name", "Andyvie"),
+        Column("acronym", "sigle", "acronym", False, "acronym or other name (skos:altLabel)", "CUD"),
+        Column("siren", "siren", "siren", False, "SIREN (9 digits) or SIRET (14 digits, cut to its SIREN), "
+               "checked with its checksum; an organisation of the data with the same SIREN is the same one",
+               "245900428"),
+        Column("rna", "rna", "rna", False, "RNA number of an association (W + 9 digits)", "W595012345"),
+        Column("kind", "type", "kind", False, "association, collectivite (local-authority), intercommunalite "
+               "(inter-municipal), organisme-public (public-body), entreprise (company) or autre (other)",
+               "association"),
+        Column("website", "site_web", "website", False, "web site (foaf:homepage)", "https://…"),
+        Column("description", "description", "description", False, "what it does, in one or two sentences", ""),
+        _SOURCE, _QUOTE,
+    )),
+    TableSpec("people", "personnes.csv", "people.csv", "a person", (
+        Column("id", "identifiant", "id", True, "short id used by roles.csv; a new person becomes "
+               "<base>person/<id>; the id of a person already in the data adds to them", "serge-roger"),
+        Column("given_name", "prenom", "given_name", False, "given name", "Serge"),
+        Column("family_name", "nom", "family_name", False, "family name, as usually written (Roger, not ROGER)",
+               "Roger"),
+        Column("label", "libelle", "label", False, "how to call someone the source does not name (e.g. Maire de "
+               "Bourbourg (non nommé)); default: given and family name", ""),
+        _SOURCE, _QUOTE,
+    )),
+    TableSpec("places", "lieux.csv", "places.csv", "a place (tiers-lieu, fablab, mediation space…)", (
+        Column("id", "identifiant", "id", True, "short id; a new place becomes <base>place/<id>; the id of a place "
+               "already in the data adds to it", "atelier-bourbourg"),
+        Column("name", "nom", "name", True, "name of the place", "L'ATELIER"),
+        Column("insee_code", "code_insee", "insee_code", False, "INSEE code of its commune (required for a new "
+               "place unless the commune's name is one the data knows)", "59094"),
+        Column("municipality", "commune", "municipality", False, "name of its commune", "Bourbourg"),
+        Column("address", "adresse", "address", False, "street address", ""),
+        Column("postal_code", "code_postal", "postal_code", False, "postal code (5 digits)", "59630"),
+        Column("latitude", "latitude", "latitude", False, "latitude, decimal degrees (WGS 84)", "50.9475"),
+        Column("longitude", "longitude", "longitude", False, "longitude, decimal degrees (WGS 84)", "2.1964"),
+        Column("third_place", "tiers_lieu", "third_place", False, "oui if it is a tiers-lieu (dtkg:TiersLieu)",
+               "oui"),
+        Column("operator", "gestionnaire", "operator", False, "organisation that runs it: an id of "
+               "organisations.csv, a SIREN/RNA, or an organisation of the data", ""),
+        Column("activities", "activites", "activities", False, "what it does, separated by |; known activities "
+               "are matched by their label", "activités inclusives"),
+        Column("description", "description", "description", False, "description", ""),
+        _SOURCE, _QUOTE,
+    )),
+    TableSpec("roles", "roles.csv", "roles.csv", "a person's role in an organisation", (
+        Column("person", "personne", "person", True, "id of personnes.csv, or of a person of the data",
+               "serge-roger"),
+        Column("organisation", "organisation", "organization", True, "id of organisations.csv, a SIREN/RNA, or an "
+               "organisation of the data", "andyvie"),
+        Column("role", "role", "role", True, "the role as the source writes it (président, vice-présidente, maire, "
+               "directrice…); known roles are matched by their label", "président"),
+        Column("portfolio", "delegation", "portfolio", False, "exact wording of the portfolio (dtkg:portfolio)",
+               ""),
+        Column("heads", "dirige", "heads", False, "oui if the person heads the organisation (org:headOf)", "oui"),
+        Column("start", "debut", "start", False, "start date (YYYY-MM-DD, YYYY-MM or YYYY)", ""),
+        Column("end", "fin", "end", False, "end date (YYYY-MM-DD, YYYY-MM or YYYY)", ""),
+        Column("id", "identifiant", "id", False, "id of the membership (default: <person>-<organisation>)", ""),
+        _SOURCE, _QUOTE,
+    ), aliases=("fonctions.csv",)),
+    TableSpec("grants", "subventions.csv", "grants.csv", "a grant", (
+        Column("id", "identifiant", "id", False, "short id; the grant becomes <base>grant/<id> (default: derived "
+               "from funder, recipient, amount, dates and purpose)", ""),
+        Column("funder", "financeur", "funder", True, "organisation that gives it: id of organisations.csv, "
+               "SIREN/RNA, or an organisation of the data", "region-hauts-de-france"),
+        Column("recipient", "beneficiaire", "recipient", True, "who or what receives it: an organisation, a place "
+               "(id of lieux.csv or of the data) or a network of the data", "atelier-bourbourg"),
+        Column("amount", "montant", "amount", True, "amount, greater than 0: 6421, 6 421,00 or 6421.00",
+               "6 421"),
+        Column("currency", "devise", "currency", False, "ISO 4217 code (default EUR)", "EUR"),
+        Column("kind", "nature", "kind", False, "fonctionnement or investissement (or another kind of aid)",
+               "investissement"),
+        Column("start", "debut", "start", False, "start (YYYY-MM-DD, YYYY-MM or YYYY)", "2019"),
+        Column("end", "fin", "end", False, "end (YYYY-MM-DD, YYYY-MM or YYYY)", "2021"),
+        Column("purpose", "objet", "purpose", False, "what it pays for (schema:description)", ""),
+        Column("label", "libelle", "label", False, "a title (default: made from funder, recipient and amount)", ""),
+        Column("call", "dispositif", "call", False, "call for projects or scheme: id of a call of the data, or its "
+               "name (a new call is created)", "tiers-lieu-du-numerique-2018"),
+        Column("part_of", "partie_de", "part_of", False, "id of a larger grant it is a share of (dcterms:isPartOf)",
+               "region-investissement-tiers-lieux"),
+        _SOURCE, _QUOTE,
+    )),
+)
+SPECS = {spec.key: spec for spec in TABLES}
+
+STANDARD = Standard(
+    iri=URIRef(f"{DEFAULT_BASE}standard/dtkg-tables-1"),
+    label="Modèles de tableaux de dtkg (sources, organisations, personnes, lieux, rôles, subventions)",
+    version="1",
+    url="https://w3id.org/dtkg/id/standard/dtkg-tables-1",
+)
+
+ORG_KINDS: dict[str, tuple[URIRef, ...]] = {
+    "association": (ORG.FormalOrganization, DTKG.Association),
+    "collectivite": (ORG.FormalOrganization, DTKG.PublicBody, DTKG.LocalAuthority, SCHEMA.GovernmentOrganization),
+    "intercommunalite": (ORG.FormalOrganization, DTKG.PublicBody, DTKG.Intercommunality,
+                         SCHEMA.GovernmentOrganization),
+    "organisme-public": (ORG.FormalOrganization, DTKG.PublicBody, SCHEMA.GovernmentOrganization),
+    "entreprise": (ORG.FormalOrganization, SCHEMA.Corporation),
+    "autre": (),
+}
+_KIND_ALIASES = {
+    "local-authority": "collectivite", "collectivite-territoriale": "collectivite", "commune": "collectivite",
+    "inter-municipal": "intercommunalite", "epci": "intercommunalite", "public-body": "organisme-public",
+    "etablissement-public": "organisme-public", "company": "entreprise", "other": "autre",
+}
+
+ROLE_SCHEME = URIRef(f"{DEFAULT_BASE}role")
+GRANT_KIND_SCHEME = URIRef(f"{DEFAULT_BASE}grant-kind")
+ACTIVITY_SCHEME = URIRef(f"{DEFAULT_BASE}activity")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
+_PREFIXES = data_prefixes(DEFAULT_BASE)
+
+
+def write_templates(folder: Path | str, *, lang: str = "fr") -> list[Path]:
+    """Write the empty templates (one header row each, column names in ``lang``: ``fr`` or ``en``) into
+    ``folder``; existing files are not overwritten. Returns the files written."""
+    if lang not in ("fr", "en"):
+        raise InputError(f"unknown template language {lang!r}: choose fr or en")
+    out = Path(folder)
+    if out.exists() and not out.is_dir():
+        raise InputError("is not a folder", path=out)
+    staged = Staged()
+    targets = []
+    for spec in TABLES:
+        name = spec.fr_file if lang == "fr" else spec.en_file
+        target = out / name
+        if target.exists():
+            raise InputError("already exists; choose an empty folder for the templates", path=target)
+        header = [c.fr if lang == "fr" else c.en for c in spec.columns]
+        staged.put(target, write_csv([header]))
+        targets.append(target)
+    return staged.commit()
+
+
+# ---------------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Table:
+    spec: TableSpec
+    table: CsvTable
+    cols: dict[str, str]
+    source: SourceInfo
+
+
+class _RowContext:
+    """Cell access and problem reporting for one row."""
+
+    def __init__(self, t: _Table, row: CsvRow, report: Report) -> None:
+        self.t, self.row, self.report = t, row, report
+        self.file = t.table.path.name
+        self.errors = 0
+
+    def cell(self, key: str) -> str:
+        column = self.t.cols.get(key)
+        return self.row.get(column) if column else ""
+
+    def column(self, key: str) -> str:
+        return self.t.cols.get(key) or next((c.fr for c in self.t.spec.columns if c.key == key), key)
+
+    def error(self, key: str, reason: str, value: str | None = None) -> None:
+        self.errors += 1
+        self.report.error(self.file, self.row.number, self.column(key), self.cell(key) if value is None else value,
+                          reason)
+
+    def warning(self, key: str, reason: str, value: str | None = None) -> None:
+        self.report.warning(self.file, self.row.number, self.column(key),
+                            self.cell(key) if value is None else value, reason)
+
+    def parse(self, key: str, parser: Callable[[str], object]):
+        text = self.cell(key)
+        if not text:
+            return None
+        try:
+            return parser(text)
+        except ValueProblem as exc:
+            self.error(key, str(exc))
+            return None
+
+
+class _TableImport:
+    """One run of ``import table``: tables in dependency order, local ids, references, triples."""
+
+    def __init__(self, folder: Path, data_dir: Path, report: Report, builder: Builder, slug: str) -> None:
+        self.folder, self.data_dir, self.report, self.b, self.slug = folder, data_dir, report, builder, slug
+        self.r: Reconciler = builder.r
+        self.known: KnownData = builder.known
+        self.ids: dict[str, dict[str, URIRef]] = {k: {} for k in SPECS}
+        self.labels: dict[URIRef, str] = {}
+        self.source_texts: dict[URIRef, str] = {}
+        self.copies: list[tuple[Path, bytes]] = []
+        self.imported = 0
+
+    # ------------------------------------------------------------------------------ references
+
+    def label(self, iri: URIRef) -> str:
+        return self.labels.get(iri) or self.known.display(iri)
+
+    def exists(self, iri: URIRef) -> bool:
+        return self.known.exists(iri) or iri in self.labels
+
+    def resolve(self, value: str, kinds: tuple[str, ...]) -> URIRef | None:
+        """The resource a reference names: a local id (of the tables of ``kinds``), ``prefix:name``, a full IRI, a
+        SIREN/SIRET/RNA (organisations), or the id of a resource of the data (``<base><kind>/<id>``); else None."""
+        for kind in kinds:
+            table_key = {"organisation": "organisations", "person": "people", "place": "places",
+                         "grant": "grants", "source": "sources"}.get(kind)
+            if table_key and value in self.ids[table_key]:
+                return self.ids[table_key][value]
+        if re.match(r"^https?://", value):
+            iri = URIRef(value)
+            return iri if self.exists(iri) else None
+        prefix, colon, local = value.partition(":")
+        if colon and prefix in _PREFIXES:
+            iri = URIRef(_PREFIXES[prefix] + local)
+            return iri if self.exists(iri) else None
+        if "organisation" in kinds and re.match(r"^[0-9 W]", value.upper()):
+            try:
+                org_id = parse_org_id(value)
+            except ValueProblem:
+                org_id = OrgId()
+            for found in ((self.r.by_siren.get(org_id.siren or ""),), self.known.siren.get(org_id.siren or "", ()),
+                          (self.r.by_rna.get(org_id.rna or ""),), self.known.rna.get(org_id.rna or "", ())):
+                hit = sorted((f for f in found if f), key=str)
+                if hit:
+                    return hit[0]
+        if _ID.match(value):
+            for kind in kinds:
+                iri = URIRef(f"{DEFAULT_BASE}{kind}/{value}")
+                if self.exists(iri):
+                    return iri
+        return None
+
+    def ref(self, ctx: _RowContext, key: str, kinds: tuple[str, ...], *, what: str) -> URIRef | None:
+        """Resolve a reference cell (see :meth:`resolve`); an unknown reference is an error of the row."""
+        value = ctx.cell(key)
+        if not value:
+            return None
+        found = self.resolve(value, kinds)
+        if found is None:
+            ctx.error(key, f"unknown {what}: use an id of the tables, or the id of one of the data "
+                      f"({', '.join(f'{k}:…' for k in kinds)})")
+        return found
+
+    def provenance(self, ctx: _RowContext) -> tuple[URIRef | None, str]:
+        """The row's ``source`` (resolved) and ``citation`` (checked word for word when the source has a text)."""
+        source = self.ref(ctx, "source", ("source",), what="source") if ctx.cell("source") else None
+        quote = ctx.cell("quote")
+        if quote and source is None and not ctx.cell("source"):
+            ctx.error("quote", "a quote needs its source (the source column)")
+        if quote and source is not None:
+            text = self.text_of(source)
+            if text is None:
+                ctx.warning("quote", "the source has no local text in the data: the quote cannot be checked")
+            elif quote not in text:
+                hint = ""
+                if normalise_name(quote) in normalise_name(text):
+                    hint = (" (it is there with other punctuation, spaces or capitals: copy it exactly, e.g. the "
+                            "typographic apostrophe ’)")
+                ctx.error("quote", "not found word for word in the source's text" + hint)
+        return source, quote
+
+    def text_of(self, source: URIRef) -> str | None:
+        if source in self.source_texts:
+            return self.source_texts[source]
+        path = self.known.local_file.get(source)
+        if path is None or not path.is_file():
+            return None
+        text, _ = decode(path.read_bytes(), path)
+        self.source_texts[source] = text
+        return text
+
+    def attach(self, ctx: _RowContext, resource: URIRef, source: URIRef | None, quote: str,
+               extra_bodies: Iterable[URIRef] = ()) -> None:
+        """Provenance of a row's resource: the table row, and the cited source and quote when given."""
+        add = self.b.add
+        add((resource, PROV.wasDerivedFrom, ctx.t.source.iri))
+        if source is not None:
+            add((resource, PROV.wasDerivedFrom, source))
+            if quote:
+                self.b.quote_annotation(source, quote, [resource])
+        self.b.row_annotation(ctx.t.source.iri, ctx.row.number, [resource, *extra_bodies])
+        self.imported += 1
+
+    # ------------------------------------------------------------------------------ tables
+
+    def run(self, t: _Table) -> None:
+        handler = getattr(self, f"_{t.spec.key}")
+        for row in t.table.rows:
+            ctx = _RowContext(t, row, self.report)
+            if row.extra:
+                ctx.error("", f"has {len(row.extra)} more cell(s) than the header has columns",
+                          value=" | ".join(row.extra))
+            for column in t.spec.columns:
+                if column.required and not ctx.cell(column.key):
+                    ctx.error(column.key, "required field is empty")
+            if ctx.errors:
+                continue
+            handler(ctx)
+
+    def _local_id(self, ctx: _RowContext, table: str) -> str | None:
+        value = ctx.cell("id")
+        if not value:
+            return None
+        if not _ID.match(value):
+            ctx.error("id", "an id is made of letters, digits, dashes, dots and underscores (no spaces)")
+            return None
+        if value in self.ids[table]:
+            ctx.error("id", "this id is already used by another row of the table")
+            return None
+        return value
+
+    def _sources(self, ctx: _RowContext) -> None:
+        local = self._local_id(ctx, "sources")
+        date = ctx.parse("date", parse_partial_date)
+        lang = (ctx.cell("language") or "fr").lower()
+        if not re.match(r"^[a-z]{2,3}(-[a-z0-9]+)*$", lang):
+            ctx.error("language", "a language is a code such as fr or en")
+        if local is None or ctx.errors:
+            return
+        iri = URIRef(f"{DEFAULT_BASE}source/{local}")
+        if self.known.exists(iri):
+            ctx.error("id", "this source is already in the data: name it in the source column of the other "
+                      "tables without a row here")
+            return
+        copy = None
+        if ctx.cell("file"):
+            path = (self.folder / ctx.cell("file")).resolve()
+            if not path.is_file() or self.folder.resolve() not in path.parents:
+                ctx.error("file", "no such file in the tables' folder")
+                return
+            raw = path.read_bytes()
+            text, _ = decode(raw, path)
+            if "\x00" in text:
+                ctx.error("file", "is not a text file: save the document's text as .txt (UTF-8)")
+                return
+            rel = f"{SOURCES_DIR}/table-{self.slug}/{path.name}"
+            copy = (self.data_dir / rel, text.encode("utf-8"))
+            self.copies.append(copy)
+            self.source_texts[iri] = text
+        title = ctx.cell("title")
+        self.ids["sources"][local] = iri
+        self.labels[iri] = title
+        add = self.b.add
+        add((iri, RDF.type, DTKG.SourceDocument))
+        add((iri, RDF.type, FOAF.Document))
+        add((iri, RDF.type, PROV.Entity))
+        add((iri, RDFS.label, lit(title, lang=lang)))
+        add((iri, DCTERMS.title, lit(title, lang=lang)))
+        add((iri, DCTERMS.language, lit(lang)))
+        if date is not None:
+            lexical, xsd = date
+            add((iri, DCTERMS.date, lit(lexical, datatype=XSD[xsd])))
+        if ctx.cell("url"):
+            add((iri, SCHEMA.url, lit(ctx.cell("url"), datatype=XSD.anyURI)))
+        if ctx.cell("publisher"):
+            add((iri, DCTERMS.publisher, lit(ctx.cell("publisher"))))
+        if copy is not None:
+            add((iri, DTKG.localFile, lit(str(copy[0].relative_to(self.data_dir).as_posix()))))
+            add((iri, DTKG.sha256, lit(hashlib.sha256(copy[1]).hexdigest())))
+            add((iri, DCTERMS.format, lit("text/plain; charset=utf-8")))
+        self.b.row_annotation(ctx.t.source.iri, ctx.row.number, [iri])
+        self.imported += 1
+
+    def _organisations(self, ctx: _RowContext) -> None:
+        local = self._local_id(ctx, "organisations")
+        siren = ctx.parse("siren", parse_siren)
+        rna = ctx.parse("rna", parse_rna)
+        kind = slugify(ctx.cell("kind")) if ctx.cell("kind") else ""
+        kind = _KIND_ALIASES.get(kind, kind)
+        if kind and kind not in ORG_KINDS:
+            ctx.error("kind", f"unknown kind of organisation: choose one of {', '.join(ORG_KINDS)}")
+        source, quote = self.provenance(ctx)
+        if local is None or ctx.errors:
+            return
+        org_id = OrgId(siren=siren, rna=rna)
+        name = clean_text(ctx.cell("name"))
+        candidate = URIRef(f"{DEFAULT_BASE}organisation/{local}")
+        iri: URIRef
+        if self.known.exists(candidate):
+            iri = candidate
+            for value, index, what in ((siren, self.known.siren, "SIREN"), (rna, self.known.rna, "RNA")):
+                holders = index.get(value or "", set()) - {candidate}
+                if value and holders:
+                    ctx.error("siren" if what == "SIREN" else "rna", f"this {what} belongs to "
+                              f"{', '.join(sorted(str(h) for h in holders))} in the data, not to {candidate}")
+            if ctx.errors:
+                return
+        elif siren and self.known.siren.get(siren):
+            iri = self.known.one(self.known.siren[siren])  # type: ignore[assignment]
+        elif rna and self.known.rna.get(rna):
+            iri = self.known.one(self.known.rna[rna])  # type: ignore[assignment]
+        else:
+            iri = candidate
+        known = self.known.exists(iri)
+        if siren:
+            self.r.by_siren[siren] = iri
+        if rna:
+            self.r.by_rna[rna] = iri
+        if org_id:
+            self.r.identified.add(iri)
+        first = self.r.first_time(iri)
+        notes = [] if known or not first else self.r._possible_duplicates(iri, name, bool(org_id))
+        for note in notes:
+            ctx.warning("name", note)
+        self.ids["organisations"][local] = iri
+        self.labels.setdefault(iri, self.known.display(iri) if known else name)
+        self.b.organisation(OrgMatch(iri, known, first), org_id, name, ctx.t.source.iri)
+        add = self.b.add
+        for cls in ORG_KINDS.get(kind, ()):
+            add((iri, RDF.type, cls))
+        if ctx.cell("acronym"):
+            self.b.name(iri, clean_text(ctx.cell("acronym")))  # the name is already its label: an altLabel
+        if ctx.cell("website"):
+            add((iri, FOAF.homepage, URIRef(ctx.cell("website"))))
+        if ctx.cell("description"):
+            add((iri, SCHEMA.description, lit(clean_text(ctx.cell("description")), lang="fr")))
+        self.attach(ctx, iri, source, quote)
+
+    def _people(self, ctx: _RowContext) -> None:
+        local = self._local_id(ctx, "people")
+        given, family, label = (clean_text(ctx.cell(k)) for k in ("given_name", "family_name", "label"))
+        if not (family or label):
+            ctx.error("family_name", "give the person's family name, or a label for someone the source does not "
+                      "name")
+        source, quote = self.provenance(ctx)
+        if local is None or ctx.errors:
+            return
+        iri = URIRef(f"{DEFAULT_BASE}person/{local}")
+        full = " ".join(p for p in (given, family) if p)
+        name = label or full
+        known = self.known.exists(iri)
+        if not known:
+            for note in self.r.possible_duplicates_by_name(iri, name, FOAF.Person):
+                ctx.warning("family_name", note)
+        self.ids["people"][local] = iri
+        self.labels.setdefault(iri, self.known.display(iri) if known else name)
+        add = self.b.add
+        add((iri, RDF.type, FOAF.Person))
+        add((iri, RDF.type, PROV.Agent))
+        self.b.name(iri, name)
+        if full:
+            add((iri, FOAF.name, lit(full)))
+        if given:
+            add((iri, FOAF.givenName, lit(given)))
+        if family:
+            add((iri, FOAF.familyName, lit(family)))
+        self.attach(ctx, iri, source, quote)
+
+    def _places(self, ctx: _RowContext) -> None:
+        local = self._local_id(ctx, "places")
+        insee = ctx.parse("insee_code", parse_insee)
+        postcode = ctx.parse("postal_code", parse_postcode)
+        lat = ctx.parse("latitude", lambda t: parse_coordinate(t, -90, 90, "latitude"))
+        lon = ctx.parse("longitude", lambda t: parse_coordinate(t, -180, 180, "longitude"))
+        if bool(ctx.cell("latitude")) != bool(ctx.cell("longitude")):
+            ctx.error("longitude" if ctx.cell("latitude") else "latitude", "a position needs both latitude and "
+                      "longitude")
+        third = ctx.parse("third_place", parse_bool)
+        operator = self.ref(ctx, "operator", ("organisation",), what="organisation") if ctx.cell("operator") else None
+        source, quote = self.provenance(ctx)
+        if local is None:
+            return
+        iri = URIRef(f"{DEFAULT_BASE}place/{local}")
+        known = self.known.exists(iri)
+        commune_name = clean_text(ctx.cell("municipality"))
+        commune: URIRef | None = None
+        if insee is None and not ctx.cell("insee_code"):
+            if commune_name:
+                commune = self.r.commune_by_name(commune_name)
+            if commune is None and not known:
+                ctx.error("insee_code", "a new place needs the INSEE code of its commune (or the name of a commune "
+                          "the data knows)")
+        if insee is not None and not self.known.insee.get(insee) and not commune_name:
+            ctx.error("municipality", "this commune is not in the data yet: give its name too")
+        if ctx.errors:
+            return
+        name = clean_text(ctx.cell("name"))
+        bodies: list[URIRef] = []
+        if insee is not None:
+            commune, first = self.b.commune(insee, commune_name or None, ctx.t.source.iri)
+            if first:
+                bodies.append(commune)
+        add = self.b.add
+        add((iri, RDF.type, ORG.Site))
+        add((iri, RDF.type, SCHEMA.Place))
+        if third:
+            add((iri, RDF.type, DTKG.TiersLieu))
+        self.b.name(iri, name)
+        if not known:
+            add((iri, SCHEMA.name, lit(name)))
+        if commune is not None:
+            add((iri, SCHEMA.containedInPlace, commune))
+            if not known:
+                for note in self.r.possible_place_duplicates(iri, name, commune):
+                    ctx.warning("name", note)
+        if ctx.cell("address") or postcode:
+            node = blank()
+            add((iri, SCHEMA.address, node))
+            add((node, RDF.type, SCHEMA.PostalAddress))
+            if ctx.cell("address"):
+                add((node, SCHEMA.streetAddress, lit(clean_text(ctx.cell("address")))))
+            if postcode:
+                add((node, SCHEMA.postalCode, lit(postcode)))
+            if commune_name:
+                add((node, SCHEMA.addressLocality, lit(commune_name)))
+            add((node, SCHEMA.addressCountry, lit("FR")))
+        for prop, value in ((SCHEMA.latitude, lat), (SCHEMA.longitude, lon)):
+            if value is not None:
+                before = self.known.single.get((iri, prop))
+                if before and all(Decimal(str(v)) != value for v in before):
+                    ctx.warning(prop.split("/")[-1], "the data already gives another value: kept that one")
+                    continue
+                add((iri, prop, lit(decimal_lexical(value), datatype=XSD.decimal)))
+        if operator is not None:
+            add((iri, ORG.siteOf, operator))
+            add((operator, ORG.hasSite, iri))
+        for activity in split_multi(ctx.cell("activities"), "|;"):
+            add((iri, DTKG.activity, self.b.concept(ACTIVITY_SCHEME, "activity", activity, ctx.t.source.iri)))
+        if ctx.cell("description"):
+            add((iri, SCHEMA.description, lit(clean_text(ctx.cell("description")), lang="fr")))
+        self.ids["places"][local] = iri
+        self.labels.setdefault(iri, self.known.display(iri) if known else name)
+        self.attach(ctx, iri, source, quote, bodies)
+
+    def _roles(self, ctx: _RowContext) -> None:
+        person = self.ref(ctx, "person", ("person",), what="person")
+        organisation = self.ref(ctx, "organisation", ("organisation",), what="organisation")
+        heads = ctx.parse("heads", parse_bool)
+        start = ctx.parse("start", parse_partial_date)
+        end = ctx.parse("end", parse_partial_date)
+        if start and end and end[0][:4] < start[0][:4]:
+            ctx.error("end", "the role ends before it starts")
+        local = ctx.cell("id")
+        if local and not _ID.match(local):
+            ctx.error("id", "an id is made of letters, digits, dashes, dots and underscores (no spaces)")
+        source, quote = self.provenance(ctx)
+        if ctx.errors or person is None or organisation is None:
+            return
+        local = local or f"{_last(person)}-{_last(organisation)}"
+        iri = URIRef(f"{DEFAULT_BASE}membership/{local}")
+        role_label = clean_text(ctx.cell("role"))
+        role = self.b.concept(ROLE_SCHEME, "role", role_label, ctx.t.source.iri)
+        add = self.b.add
+        add((iri, RDF.type, ORG.Membership))
+        self.b.name(iri, f"{self.label(person)}, {role_label} ({self.label(organisation)})", from_file=False)
+        add((iri, ORG.member, person))
+        add((iri, ORG.organization, organisation))
+        add((iri, ORG.role, role))
+        if ctx.cell("portfolio"):
+            add((iri, DTKG.portfolio, lit(clean_text(ctx.cell("portfolio")), lang="fr")))
+        for prop, value in ((SCHEMA.startDate, start), (SCHEMA.endDate, end)):
+            if value is not None:
+                add((iri, prop, lit(value[0], datatype=XSD[value[1]])))
+        if heads:
+            add((person, ORG.headOf, organisation))
+        self.attach(ctx, iri, source, quote)
+
+    def _grants(self, ctx: _RowContext) -> None:
+        funder = self.ref(ctx, "funder", ("organisation",), what="organisation")
+        recipient = self.ref(ctx, "recipient", ("organisation", "place", "network"), what="recipient")
+        amount = ctx.parse("amount", parse_amount)
+        currency = ctx.parse("currency", parse_currency) or "EUR"
+        start = ctx.parse("start", parse_partial_date)
+        end = ctx.parse("end", parse_partial_date)
+        if start and end and end[0][:4] < start[0][:4]:
+            ctx.error("end", "the grant ends before it starts")
+        part_of = self.ref(ctx, "part_of", ("grant",), what="grant") if ctx.cell("part_of") else None
+        local = self._local_id(ctx, "grants") if ctx.cell("id") else None
+        source, quote = self.provenance(ctx)
+        if ctx.errors or funder is None or recipient is None or amount is None:
+            return
+        purpose = clean_text(ctx.cell("purpose"))
+        if local is None:
+            digest = hashlib.sha256("\x1f".join([str(funder), str(recipient), decimal_lexical(amount, places=2),
+                                                 currency, start[0] if start else "", end[0] if end else "",
+                                                 normalise_name(purpose)]).encode()).hexdigest()[:16]
+            iri = URIRef(f"{DEFAULT_BASE}grant/table-{digest}")
+        else:
+            iri = URIRef(f"{DEFAULT_BASE}grant/{local}")
+        existing = self.known.amounts.get(iri, set())
+        if existing and all(v != amount for v, _ in existing):
+            shown = ", ".join(f"{decimal_lexical(v, places=2)} {c}" for v, c in sorted(existing))
+            ctx.error("amount", f"the data already gives this grant another amount ({shown})")
+            return
+        if part_of is not None:
+            whole = self.known.amounts.get(part_of, set())
+            if any(amount > v for v, _ in whole):
+                ctx.error("amount", "larger than the amount of the grant it is part of")
+                return
+        add = self.b.add
+        call = None
+        if ctx.cell("call"):
+            call = self._call(ctx)
+        add((iri, RDF.type, SCHEMA.MonetaryGrant))
+        label = clean_text(ctx.cell("label")) or (f"Subvention de {self.label(funder)} à {self.label(recipient)} "
+                                                  f"({format_amount(amount, currency)})")
+        self.b.name(iri, label, from_file=bool(ctx.cell("label")))
+        add((iri, SCHEMA.funder, funder))
+        add((iri, SCHEMA.fundedItem, recipient))
+        self.b.amount(iri, amount, currency)
+        if ctx.cell("kind"):
+            add((iri, DCTERMS.type, self.b.concept(GRANT_KIND_SCHEME, "grant-kind", clean_text(ctx.cell("kind")),
+                                                    ctx.t.source.iri)))
+        for prop, value in ((SCHEMA.startDate, start), (SCHEMA.endDate, end)):
+            if value is not None:
+                add((iri, prop, lit(value[0], datatype=XSD[value[1]])))
+        if purpose:
+            add((iri, SCHEMA.description, lit(purpose, lang="fr")))
+        if part_of is not None:
+            add((iri, DCTERMS.isPartOf, part_of))
+        bodies: list[URIRef] = []
+        if call is not None:
+            add((iri, DTKG.awardedUnder, call[0]))
+            if call[1]:
+                bodies.append(call[0])
+        if local is not None:
+            self.ids["grants"][local] = iri
+        self.labels.setdefault(iri, label)
+        self.attach(ctx, iri, source, quote, bodies)
+
+    def _call(self, ctx: _RowContext) -> tuple[URIRef, bool]:
+        """The call of a grant: a call of the data (by id) or a new one named by the cell."""
+        value = ctx.cell("call")
+        known = self.resolve(value, ("call",))
+        if known is not None:
+            return known, False
+        iri = URIRef(f"{DEFAULT_BASE}call/{slugify(value, max_length=80)}")
+        if self.exists(iri) or iri in self.r.met:
+            return iri, False
+        self.r.met.add(iri)
+        for note in self.r.possible_duplicates_by_name(iri, value, DTKG.CallForProjects):
+            ctx.warning("call", note)
+        add = self.b.add
+        add((iri, RDF.type, DTKG.CallForProjects))
+        add((iri, RDF.type, PROV.Entity))
+        self.b.name(iri, value)
+        add((iri, PROV.wasDerivedFrom, ctx.t.source.iri))
+        self.labels[iri] = value
+        return iri, True
+
+
+def _last(iri: URIRef) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1]
+
+
+def find_tables(folder: Path, report: Report) -> list[tuple[TableSpec, Path]]:
+    """The table files of ``folder``, in the order they are imported (sources first, grants last)."""
+    if not folder.is_dir():
+        raise InputError("is not a folder of tables (CSV files named sources.csv, organisations.csv, …)",
+                         path=folder)
+    found: list[tuple[TableSpec, Path]] = []
+    names = {name for spec in TABLES for name in spec.files}
+    csvs = {p.name.lower(): p for p in folder.iterdir() if p.is_file() and p.suffix.lower() == ".csv"}
+    for spec in TABLES:
+        matches = [csvs[n] for n in dict.fromkeys(spec.files) if n in csvs]
+        if len(matches) > 1:
+            raise InputError(f"has both {matches[0].name} and {matches[1].name}: keep one", path=folder)
+        if matches:
+            found.append((spec, matches[0]))
+    for lower, path in sorted(csvs.items()):
+        if lower not in names:
+            report.warning(path.name, 1, "", "", "not one of the table files (" +
+                           ", ".join(dict.fromkeys(n for s in TABLES for n in s.files)) + "): left out")
+    if not found:
+        raise InputError("has none of the table files (" + ", ".join(s.files[0] for s in TABLES) + "); "
+                         "write the templates with `dtkg import table --template DIR`", path=folder)
+    return found
+
+
+def import_tables(
+    folder: Path | str,
+    data_dir: Path | str = "data",
+    *,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    report_path: Path | str | None = None,
+    imported_at: _dt.datetime | None = None,
+    seed: bool = True,
+) -> ImportResult:
+    """Import a folder of tables (see :data:`TABLES`) into ``data_dir/imports/table-<folder name>.ttl``.
+
+    References between tables use the ``id`` columns; a reference may also name a resource of the data (its id,
+    ``prefix:id`` or full IRI; a SIREN/RNA for an organisation). Rows with errors are reported with their file, row,
+    column, value and reason; nothing is written when there is one, unless ``skip_invalid`` (then rows that depend
+    on an invalid row are left out too).
+    """
+    folder = Path(folder)
+    report = Report()
+    specs = find_tables(folder, report)
+    data = check_data_dir(data_dir)
+    output, slug = plan_paths(data, "table", folder.resolve().name)
+    known = KnownData(data, seed=seed, exclude=[output])
+    reconciler = Reconciler(known, run_key=f"table:{slug}")
+    builder = Builder(reconciler)
+    run = _TableImport(folder, data, report, builder, slug)
+    tables: list[_Table] = []
+    for spec, path in specs:
+        table = read_csv(path)
+        required = [c.key for c in spec.columns if c.required]
+        cols = resolve_columns(table, spec.fields(), report, what=f"the {spec.files[0]} template",
+                               required=required, warn_inexact=False)
+        stem = slugify(path.stem)
+        source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/table-{slug}-{stem}"),
+                            label=f"Tableau « {path.name} » du dossier {folder.resolve().name}", table=table,
+                            local_file=f"{SOURCES_DIR}/table-{slug}/{path.name}", standard=STANDARD)
+        tables.append(_Table(spec, table, cols, source))
+    rows = 0
+    for t in tables:
+        run.run(t)
+        rows += len(t.table.rows)
+    return finish(kind="table", builder=builder, report=report, sources=[t.source for t in tables], output=output,
+                  data_dir=data, rows_read=rows, rows_imported=run.imported, skip_invalid=skip_invalid,
+                  dry_run=dry_run, report_path=Path(report_path) if report_path else None, imported_at=imported_at,
+                  header_title=f"the tables of {folder.resolve().name}/", extra_files=run.copies,
+                  input_path=folder)
+
+
+__all__ = ["TABLES", "SPECS", "Column", "TableSpec", "import_tables", "write_templates", "find_tables"]
