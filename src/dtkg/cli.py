@@ -408,7 +408,7 @@ def import_scdl_command(file: Path, data_dir: Path, skip_invalid: bool, dry_run:
     from .importers import import_scdl
 
     _run_import(import_scdl, file, data_dir, skip_invalid=skip_invalid, strict=strict, dry_run=dry_run,
-                report_path=report_path)
+                report_path=report_path, progress=True)
 
 
 @import_group.command(name="mednum")
@@ -430,7 +430,7 @@ def import_mednum_command(file: Path, data_dir: Path, skip_invalid: bool, dry_ru
     from .importers import import_mednum
 
     _run_import(import_mednum, file, data_dir, skip_invalid=skip_invalid, strict=strict, dry_run=dry_run,
-                report_path=report_path)
+                report_path=report_path, progress=True)
 
 
 @import_group.command(name="table")

@@ -65,10 +65,19 @@ def check_sources(graph: Graph, folders: Iterable[Path]) -> Iterator[SourceProbl
         if expected is not None and sha256_of(path) != str(expected):
             yield SourceProblem(source, DTKG.sha256,
                                 f"{path} has changed: its SHA-256 is {sha256_of(path)}", expected)
-        texts[source] = path.read_text(encoding="utf-8")
+        texts[source] = _read_text(path)
     for body, source, exact, prefix, suffix in graph.query(_QUOTES):
         if source in texts and f"{prefix or ''}{exact}{suffix or ''}" not in texts[source]:
             yield SourceProblem(body, OA.exact, "quote not found word for word in its source", Literal(str(exact)))
+
+
+def _read_text(path: Path) -> str:
+    """A source's text: UTF-8, or Windows-1252 as spreadsheets often save it (quotes are compared as text)."""
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", errors="replace")
 
 
 def siren_is_valid(siren: str) -> bool:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
 from .common import (
     SOURCES_DIR,
@@ -308,6 +309,7 @@ def import_mednum(
     report_path: Path | str | None = None,
     imported_at: _dt.datetime | None = None,
     seed: bool = True,
+    progress: bool = False,
 ) -> ImportResult:
     """Import a *lieux de médiation numérique* CSV file into ``data_dir/imports/mednum-<name>.ttl``.
 
@@ -342,11 +344,13 @@ def import_mednum(
     writer = _MednumWriter(builder, source.iri, report, file)
     ids: dict[str, int] = {}
     imported = 0
-    for row in table.rows:
-        checked = _check_row(row, cols, report, file, strict, ids, reconciler)
-        if checked is not None:
-            writer.write(checked)
-            imported += 1
+    with progress_bar("Importing rows", len(table.rows), enabled=progress) as advance:
+        for row in table.rows:
+            checked = _check_row(row, cols, report, file, strict, ids, reconciler)
+            if checked is not None:
+                writer.write(checked)
+                imported += 1
+            advance(1)
     if not table.rows:
         report.warning(file, 1, "", "", "the file has a header but no data rows")
     timings["convert"] = time.perf_counter() - clock

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
+from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
 from ..summary import format_amount
 from .common import (
@@ -339,6 +340,7 @@ def import_scdl(
     report_path: Path | str | None = None,
     imported_at: _dt.datetime | None = None,
     seed: bool = True,
+    progress: bool = False,
 ) -> ImportResult:
     """Import an SCDL Subventions CSV file into ``data_dir/imports/scdl-<name>.ttl``.
 
@@ -377,11 +379,13 @@ def import_scdl(
                         standard=STANDARD)
     writer = _ScdlWriter(builder, source.iri, report, file)
     imported = 0
-    for row in table.rows:
-        checked = _check_row(row, cols, report, file, strict)
-        if checked is not None:
-            writer.write(checked)
-            imported += 1
+    with progress_bar("Importing rows", len(table.rows), enabled=progress) as advance:
+        for row in table.rows:
+            checked = _check_row(row, cols, report, file, strict)
+            if checked is not None:
+                writer.write(checked)
+                imported += 1
+            advance(1)
     if not table.rows:
         report.warning(file, 1, "", "", "the file has a header but no data rows")
     timings["convert"] = time.perf_counter() - clock
