@@ -240,3 +240,6 @@ def test_construct_gives_turtle(seed):
     text = format_result(res, "table", seed)
     assert "@prefix place: <https://w3id.org/dtkg/id/place/> ." in text
     assert "place:atelier-bourbourg\n    rdfs:label \"L'ATELIER\"@fr ." in text
+from test_queries_scale import test_funding_paths  # noqa: E402,F401
+from test_queries_scale import test_neighbourhood  # noqa: E402,F401
+from test_queries_scale import test_organisation_by_siren  # noqa: E402,F401

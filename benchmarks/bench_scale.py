@@ -1,0 +1,769 @@
+"""Scale benchmark: dtkg against plain rdflib and raw pyoxigraph on synthetic national graphs of 10k to 10M triples.
+
+Usage::
+
+    nice python benchmarks/bench_scale.py                  # 10k, 100k, 1M, 10M triples, 3 runs, writes the doc
+    python benchmarks/bench_scale.py --quick               # 10k and 100k, 1 run, short time-outs (under a minute)
+    python benchmarks/bench_scale.py --sizes 100k,1M --runs 5 --tools dtkg,pyoxigraph --no-write
+    python benchmarks/bench_scale.py --report benchmarks/data/scale-results-<date>.json   # re-render the doc only
+
+The data sets are made by ``benchmarks/generate.py`` and cached in ``benchmarks/data/scale-<size>/`` (git-ignored);
+every tool reads the same files: the ontology, the seed data and the generated folder. For each size and run, each
+tool runs in its own fresh Python process (so that its peak memory, VmHWM, is its own):
+
+- **dtkg** (public functions only): ``load_dataset`` + ``validate`` (= the build without writing), ``export`` to
+  Turtle, then the five saved queries through ``run_query`` with parameters bound (``queries/*.rq``), every row
+  consumed as rdflib terms;
+- **plain rdflib**: ``Graph().parse`` of each file, ``serialize(format="turtle")``, the naive form of each question
+  (``benchmarks/naive/*.rq``) and the saved form (``queries/*.rq``) with rdflib's engine and ``initBindings``;
+- **raw pyoxigraph**: ``Store().bulk_load`` of each file, ``store.dump(format=RdfFormat.TURTLE)``, the naive forms via
+  ``store.query`` with ``substitutions``, and (to separate engine time from dtkg's own costs) the saved forms too,
+  with parameters bound as dtkg binds them (a ``VALUES`` block);
+- **dtkg build()**: ``dtkg.build(…, views=False)`` in its own process (load, validate, write graph.ttl, summary).
+
+The five questions: a point lookup (``organisation-by-siren``), an aggregate per funder (``total-by-funder``), a path
+query (``funding-paths``), a full scan with ORDER BY (``grants``) and a 2-hop neighbourhood (``neighbourhood``).
+A step that runs longer than its time-out is stopped (the worker is killed and restarted for the remaining steps) and
+reported as "> N s"; it is not retried in later runs. rdflib is not run above ``--rdflib-max`` (default 1M triples);
+the report says how long and how much memory it would need, extrapolated from the largest size it ran.
+
+Results: a table per size on standard output, the raw numbers in ``benchmarks/data/scale-results-<date>.json``, and
+(unless ``--no-write``, the default for ``--quick``) the section between ``<!-- scale:start -->`` and
+``<!-- scale:end -->`` of ``docs/benchmarks.md``: machine, versions, date, a table of medians per size, and the
+targets of issue 5 checked at 1M triples. A log of the run goes to ``benchmarks/data/bench_scale.log``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DATA = HERE / "data"
+DOC = REPO / "docs" / "benchmarks.md"
+START, END = "<!-- scale:start -->", "<!-- scale:end -->"
+LOG = DATA / "bench_scale.log"
+
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
+TOOLS = ("dtkg", "rdflib", "pyoxigraph", "dtkg-build")
+MAIN_TOOLS = ("dtkg", "rdflib", "pyoxigraph")
+#: (saved query name, what it measures, its parameter and the manifest entry that gives the value)
+QUESTIONS = (
+    ("organisation-by-siren", "point lookup", "siren", "probe_siren"),
+    ("total-by-funder", "aggregate per funder", None, None),
+    ("funding-paths", "path query", "funder", "probe_funder"),
+    ("grants", "full scan + ORDER BY", None, None),
+    ("neighbourhood", "2-hop neighbourhood", "focus", "probe_focus"),
+)
+AGGREGATES_AND_SCANS = ("total-by-funder", "grants")
+
+
+# ====================================================================== worker (runs in a fresh process)
+
+def _memory() -> dict[str, int]:
+    """Peak (VmHWM) and current (VmRSS) resident memory of this process, in KiB."""
+    out = {}
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(("VmHWM:", "VmRSS:")):
+                key, value = line.split(":", 1)
+                out[key] = int(value.split()[0])
+    return {"hwm_kb": out.get("VmHWM", 0), "rss_kb": out.get("VmRSS", 0)}
+
+
+def _with_values(query: str, bindings: dict[str, tuple[str, str]]) -> str:
+    """A saved query with its parameters bound as dtkg binds them (a VALUES block opening the WHERE group), for the
+    raw pyoxigraph run of the saved form (which must not import dtkg, so as not to count its memory)."""
+    if not bindings:
+        return query
+    lines = [line for line in query.splitlines() if not line.lstrip().startswith("#")]
+    text = "\n".join(lines)
+    at = text.index("WHERE {") + len("WHERE {")
+    terms = []
+    for kind, value in bindings.values():
+        terms.append(f"<{value}>" if kind == "iri" else '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return (text[:at] + f" VALUES ({' '.join('?' + n for n in bindings)}) {{ ({' '.join(terms)}) }} " + text[at:])
+
+
+def worker(spec: dict, emit) -> None:
+    """Run ``spec["steps"]`` for ``spec["tool"]``; ``emit`` one dict per event (start, done, error)."""
+    import gc
+
+    tool, steps = spec["tool"], spec["steps"]
+    params: dict[str, tuple[str, str]] = spec["params"]  # name -> ("iri"|"literal", value)
+    queries_dir, naive_dir = Path(spec["queries"]), Path(spec["naive"])
+    export_path = Path(spec["export_to"])
+    state: dict = {}
+
+    def bound(name: str) -> dict[str, tuple[str, str]]:
+        return {p: params[p] for q, _, p, _ in QUESTIONS if q == name and p is not None}
+
+    if tool == "dtkg":
+        import inspect
+
+        from rdflib import Literal, URIRef
+
+        from dtkg.export import export
+        from dtkg.load import load_dataset
+        from dtkg.query import run_query
+        from dtkg.validate import validate
+
+        def rdf(kind: str, value: str):
+            return URIRef(value) if kind == "iri" else Literal(value)
+
+        def do(step: str):
+            if step == "load":
+                kwargs = {"engine": "oxigraph"} if "engine" in inspect.signature(load_dataset).parameters else {}
+                state["ds"] = load_dataset([spec["data"]], seed=True, **kwargs)
+                return None
+            if step == "validate":
+                report = validate(state["ds"])
+                if not report.conforms:
+                    raise RuntimeError("the data does not conform: " + "; ".join(report.lines()[:5]))
+                return report.checked_triples
+            if step == "export":
+                export(state["ds"], export_path, "turtle")
+                return export_path.stat().st_size
+            if step == "warmup":
+                return len(list(run_query(state["ds"], "SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")))
+            name = step.split(":", 1)[1]
+            values = {p: rdf(*v) for p, v in bound(name).items()}
+            return len(list(run_query(state["ds"], name, values or None)))
+
+        state["api"] = "load_dataset(engine=…)" if "engine" in inspect.signature(load_dataset).parameters else "old"
+    elif tool == "dtkg-build":
+        import inspect
+        import shutil
+
+        from dtkg.build import build
+
+        def do(step: str):
+            out = export_path.with_suffix(".out")
+            kwargs = {"views": False} if "views" in inspect.signature(build).parameters else {}
+            try:
+                result = build([spec["data"]], out, seed=True, **kwargs)
+                return sum(p.stat().st_size for p in result.outputs)
+            finally:
+                shutil.rmtree(out, ignore_errors=True)
+    elif tool == "rdflib":
+        from rdflib import Graph, Literal, URIRef, Variable
+
+        def do(step: str):
+            if step == "load":
+                g = Graph()
+                for path in spec["files"]:
+                    g.parse(path, format="turtle")
+                state["g"] = g
+                return len(g)
+            if step == "export":
+                state["g"].serialize(destination=str(export_path), format="turtle")
+                return export_path.stat().st_size
+            if step == "warmup":
+                return len(list(state["g"].query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")))
+            kind, name = step.split(":", 1)
+            folder = queries_dir if kind == "saved" else naive_dir
+            text = (folder / f"{name}.rq").read_text(encoding="utf-8")
+            bindings = {Variable(p): (URIRef(v) if k == "iri" else Literal(v)) for p, (k, v) in bound(name).items()}
+            return len(list(state["g"].query(text, initBindings=bindings)))
+    elif tool == "pyoxigraph":
+        import pyoxigraph as ox
+
+        def do(step: str):
+            if step == "load":
+                store = ox.Store()
+                for path in spec["files"]:
+                    store.bulk_load(path=path, format=ox.RdfFormat.TURTLE)
+                state["store"] = store
+                return len(store)
+            if step == "export":
+                state["store"].dump(str(export_path), ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph())
+                return export_path.stat().st_size
+            if step == "warmup":
+                return len(list(state["store"].query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1")))
+            kind, name = step.split(":", 1)
+            if kind == "saved":
+                text = _with_values((queries_dir / f"{name}.rq").read_text(encoding="utf-8"), bound(name))
+                return len([tuple(s) for s in state["store"].query(text)])
+            text = (naive_dir / f"{name}.rq").read_text(encoding="utf-8")
+            subs = {ox.Variable(p): (ox.NamedNode(v) if k == "iri" else ox.Literal(v))
+                    for p, (k, v) in bound(name).items()}
+            return len([tuple(s) for s in state["store"].query(text, substitutions=subs)])
+    else:
+        raise ValueError(f"unknown tool {tool!r}")
+
+    careful = spec.get("careful", True)  # garbage collection before each step, repeated quick queries
+    emit({"event": "ready", **_memory()})
+    for step in steps:
+        if careful:
+            gc.collect()
+        emit({"event": "start", "step": step})
+        started = time.perf_counter()
+        try:
+            result = do(step)
+            seconds = time.perf_counter() - started
+            if careful and ":" in step and seconds < 1.0:  # a quick query: the median of 3 in this process
+                emit({"event": "first", "step": step, "seconds": seconds})
+                times = [seconds]
+                for _ in range(2):
+                    gc.collect()
+                    again = time.perf_counter()
+                    do(step)
+                    times.append(time.perf_counter() - again)
+                seconds = sorted(times)[1]
+        except Exception as exc:  # noqa: BLE001 - reported, the run goes on
+            emit({"event": "error", "step": step, "error": f"{type(exc).__name__}: {exc}"[:500]})
+            if step == "load":
+                return
+            continue
+        emit({"event": "done", "step": step, "seconds": seconds, "result": result, **_memory()})
+        if step == "export":
+            export_path.unlink(missing_ok=True)
+    emit({"event": "end", "api": state.get("api"), **_memory()})
+
+
+def _worker_main(spec_path: str, fd: int) -> None:
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    with os.fdopen(fd, "w", buffering=1) as out:
+        def emit(event: dict) -> None:
+            out.write(json.dumps(event) + "\n")
+            out.flush()
+        worker(spec, emit)
+
+
+# ====================================================================== parent
+
+def log(message: str) -> None:
+    line = f"[{dt.datetime.now():%H:%M:%S}] {message}"
+    print(line, flush=True)
+    with LOG.open("a", encoding="utf-8") as fh:
+        fh.write(line + "\n")
+
+
+def dataset(size: str, seed: int = 0) -> tuple[Path, dict]:
+    """The cached synthetic data set for ``size`` (generated when missing or made for another size or seed)."""
+    folder = DATA / f"scale-{size}"
+    manifest_path = folder / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("target_triples") == SIZES[size] and manifest.get("seed") == seed:
+            return folder, manifest
+    sys.path.insert(0, str(HERE))
+    from generate import generate
+
+    log(f"generating {size} triples into {folder}")
+    manifest = generate(SIZES[size], folder, seed=seed)
+    log(f"generated {manifest['triples']} triples in {len(manifest['files'])} files in {manifest['seconds']} s")
+    return folder, manifest
+
+
+def input_files(folder: Path) -> list[str]:
+    """The files every tool reads: the ontology, the seed data and the generated folder (what dtkg loads)."""
+    seed = sorted(str(p) for p in (REPO / "data").rglob("*.ttl"))
+    return [str(REPO / "ontology" / "dtkg.ttl"), *seed, *sorted(str(p) for p in folder.glob("*.ttl"))]
+
+
+def steps_for(tool: str) -> list[str]:
+    """The steps of each tool, slow-prone queries last (a stopped step costs a reload for the steps after it)."""
+    queries = [q for q, _, _, _ in QUESTIONS]
+    if tool == "dtkg":
+        return ["load", "validate", "export", "warmup", *(f"query:{q}" for q in queries)]
+    if tool == "dtkg-build":
+        return ["build"]
+    return ["load", "export", "warmup", *(f"saved:{q}" for q in queries), *(f"naive:{q}" for q in queries)]
+
+
+def run_worker(tool: str, steps: list[str], spec: dict, timeouts: dict[str, float]) -> dict:
+    """Run one worker process; returns {step: {...}} plus "peak_kb"; kills it when a step exceeds its time-out and
+    starts a new one for the steps after it (reloading the data, which is then not counted)."""
+    results: dict[str, dict] = {}
+    peak = 0
+    pending = list(steps)
+    first = True
+    while pending:
+        todo = pending if first else ["load", *pending]
+        spec_file = Path(tempfile.mkstemp(prefix="bench-spec-", suffix=".json", dir=DATA)[1])
+        spec_file.write_text(json.dumps({**spec, "tool": tool, "steps": todo}), encoding="utf-8")
+        read_fd, write_fd = os.pipe()
+        with LOG.open("a", encoding="utf-8") as logfh:
+            proc = subprocess.Popen([sys.executable, __file__, "--worker", str(spec_file), str(write_fd)],
+                                    pass_fds=(write_fd,), stdout=logfh, stderr=logfh, start_new_session=True)
+        os.close(write_fd)
+        buffer = b""
+        current, deadline = None, time.monotonic() + timeouts["load"]
+        ended = timed_out = False
+        try:
+            while True:
+                wait = max(0.0, deadline - time.monotonic())
+                ready, _, _ = select.select([read_fd], [], [], min(wait, 5.0))
+                if not ready:
+                    if time.monotonic() >= deadline:
+                        timed_out = True
+                        break
+                    continue
+                chunk = os.read(read_fd, 65536)
+                if not chunk:
+                    break  # the worker ended (or crashed)
+                buffer += chunk
+                while b"\n" in buffer:
+                    line, buffer = buffer.split(b"\n", 1)
+                    event = json.loads(line)
+                    kind = event["event"]
+                    peak = max(peak, event.get("hwm_kb", 0))
+                    if kind == "start":
+                        current = event["step"]
+                        limit = timeouts["query"] if ":" in current else timeouts["load"]
+                        deadline = time.monotonic() + limit
+                    elif kind == "first":  # a query under 1 s, run twice more for a median
+                        deadline = time.monotonic() + 60.0
+                    elif kind == "done":
+                        deadline = time.monotonic() + timeouts["load"]  # between steps (garbage collection)
+                        step = event["step"]
+                        if first or step != "load":
+                            results[step] = {"s": event["seconds"], "result": event["result"],
+                                             "rss_kb": event["rss_kb"]}
+                        else:
+                            results.setdefault("reload", {"s": event["seconds"]})
+                        if step in pending:
+                            pending.remove(step)
+                        log(f"  {tool:10s} {step:32s} {event['seconds']:10.3f} s  result={event['result']}  "
+                            f"peak={event['hwm_kb'] / 1024:.0f} MiB")
+                        current = None
+                    elif kind == "error":
+                        step = event["step"]
+                        results[step] = {"error": event["error"]}
+                        log(f"  {tool:10s} {step:32s} ERROR {event['error']}")
+                        if step in pending:
+                            pending.remove(step)
+                        if step == "load":
+                            pending.clear()
+                    elif kind == "end":
+                        results["api"] = event.get("api")
+                        ended = True
+                if ended:
+                    break
+        finally:
+            os.close(read_fd)
+            if proc.poll() is None and not ended:
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            spec_file.unlink(missing_ok=True)
+        first = False
+        if ended or not pending:
+            break
+        if current is None:  # ended between steps without saying so
+            for step in pending:
+                results[step] = {"error": f"worker exited with code {proc.returncode}"}
+            break
+        if timed_out:
+            limit = timeouts["query"] if ":" in current else timeouts["load"]
+            results[current] = {"timeout": limit}
+            log(f"  {tool:10s} {current:32s} stopped after {limit:.0f} s")
+        else:  # crashed in a step (out of memory...): the steps after it run in a new worker
+            results[current] = {"error": f"worker exited with code {proc.returncode}"}
+            log(f"  {tool:10s} {current:32s} CRASHED (exit code {proc.returncode})")
+        pending.remove(current)
+        if current == "load":
+            break
+    results["peak_kb"] = peak
+    return results
+
+
+def machine() -> dict:
+    import pyoxigraph
+    import rdflib
+
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    mem_kb = 0
+    with open("/proc/meminfo", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("MemTotal:"):
+                mem_kb = int(line.split()[1])
+    try:
+        from importlib.metadata import version
+
+        oxrdflib_version = version("oxrdflib")
+    except Exception:  # noqa: BLE001
+        oxrdflib_version = "?"
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                                check=False).stdout.strip()
+    except OSError:
+        commit = ""
+    return {"nproc": os.cpu_count(), "ram_gib": round(mem_kb / 1024 / 1024, 1), "cpu": cpu,
+            "python": platform.python_version(), "rdflib": rdflib.__version__, "pyoxigraph": pyoxigraph.__version__,
+            "oxrdflib": oxrdflib_version, "platform": platform.platform(), "commit": commit,
+            "date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "loadavg_start": _loadavg()}
+
+
+def _loadavg() -> str:
+    try:
+        return Path("/proc/loadavg").read_text(encoding="ascii").split(" ")[0]
+    except OSError:
+        return "?"
+
+
+def run(args) -> dict:
+    DATA.mkdir(parents=True, exist_ok=True)
+    if args.resume:  # add runs to a saved results file (--runs is then the total wanted per size)
+        results = json.loads(args.resume.read_text(encoding="utf-8"))
+        results["meta"].setdefault("resumed", []).append(
+            {"date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"), "sizes": args.sizes, "tools": args.tools,
+             "loadavg_start": _loadavg()})
+    else:
+        results = {"meta": {**machine(), "runs": args.runs, "query_timeout": args.query_timeout,
+                            "step_timeout": args.step_timeout, "rdflib_max": args.rdflib_max,
+                            "nice": os.nice(0)}, "sizes": {}}
+    timeouts = {"load": args.step_timeout, "query": args.query_timeout}
+    for size in args.sizes:
+        folder, manifest = dataset(size)
+        files = input_files(folder)
+        params = {}
+        for _, _, name, key in QUESTIONS:
+            if name is not None:
+                params[name] = ("literal" if name == "siren" else "iri", manifest[key])
+        entry = results["sizes"].get(size) or {
+            "triples_generated": manifest["triples"], "files": len(files),
+            "bytes": sum(Path(f).stat().st_size for f in files), "counts": manifest["counts"],
+            "params": params, "runs": []}
+        results["sizes"][size] = entry
+        tools = [t for t in args.tools if not (t == "rdflib" and SIZES[size] > SIZES[args.rdflib_max])]
+        stopped: dict[str, set[str]] = {t: set() for t in tools}  # steps that timed out: not retried
+        for previous in entry["runs"]:
+            for tool in tools:
+                for step, value in previous.get(tool, {}).items():
+                    if isinstance(value, dict) and "timeout" in value:
+                        stopped[tool].add(step)
+        first_run = len(entry["runs"])
+        for run_index in range(first_run, max(args.runs, first_run) if args.resume else first_run + args.runs):
+            log(f"{size}: run {run_index + 1}/{max(args.runs, first_run + 1)}")
+            one = {}
+            for tool in tools:
+                steps = [s for s in steps_for(tool) if s not in stopped[tool]]
+                spec = {"data": str(folder), "files": files, "params": params, "queries": str(REPO / "queries"),
+                        "naive": str(HERE / "naive"), "careful": not args.quick,
+                        "export_to": str(DATA / f"export-{tool}-{os.getpid()}.ttl")}
+                one[tool] = run_worker(tool, steps, spec, timeouts)
+                for step, value in one[tool].items():
+                    if isinstance(value, dict) and "timeout" in value:
+                        stopped[tool].add(step)
+                for step in stopped[tool]:
+                    one[tool].setdefault(step, {"timeout": args.query_timeout if ":" in step else args.step_timeout})
+            entry["runs"].append(one)
+            _save(results, args)
+        results["meta"]["loadavg_end"] = _loadavg()
+        _save(results, args)
+    return results
+
+
+def _save(results: dict, args) -> None:
+    path = args.results_path
+    path.write_text(json.dumps(results, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+# ====================================================================== summarising
+
+def medians(entry: dict, tool: str) -> dict[str, dict]:
+    """Per step: the median seconds over runs (or the time-out / error), the result (rows, bytes), the peak."""
+    out: dict[str, dict] = {}
+    runs = [r[tool] for r in entry["runs"] if tool in r]
+    if not runs:
+        return out
+    steps = []
+    for r in runs:
+        steps += [s for s in r if isinstance(r[s], dict) and s not in steps]
+    for step in steps:
+        values = [r[step] for r in runs if step in r]
+        timings = [v["s"] for v in values if "s" in v]
+        timeouts = [v["timeout"] for v in values if "timeout" in v]
+        errors = [v["error"] for v in values if "error" in v]
+        if timeouts:
+            out[step] = {"timeout": max(timeouts)}
+        elif errors and not timings:
+            out[step] = {"error": errors[0]}
+        else:
+            out[step] = {"s": statistics.median(timings), "n": len(timings),
+                         "result": values[-1].get("result")}
+    peaks = [r["peak_kb"] for r in runs if r.get("peak_kb")]
+    if peaks:
+        out["peak"] = {"kb": statistics.median(peaks)}
+    return out
+
+
+def _fmt_s(value: dict | None, unit: str = "s") -> str:
+    if not value:
+        return "—"
+    if "timeout" in value:
+        return f"> {value['timeout']:.0f} s (stopped)"
+    if "error" in value:
+        return "error"
+    seconds = value["s"]
+    if unit == "ms":
+        return f"{seconds * 1000:,.1f}" if seconds < 10 else f"{seconds * 1000:,.0f}"
+    return f"{seconds:,.2f}" if seconds < 100 else f"{seconds:,.0f}"
+
+
+def _mib(kb: float) -> str:
+    return f"{kb / 1024:,.0f}"
+
+
+def _build(m: dict) -> dict | None:
+    """dtkg's build time: load + validate."""
+    if "s" in m.get("load", {}) and "s" in m.get("validate", {}):
+        return {"s": m["load"]["s"] + m["validate"]["s"]}
+    return m.get("validate") or m.get("load")
+
+
+def _ratio(a: dict | None, b: dict | None) -> float | None:
+    if not a or not b or "s" not in a or "s" not in b or b["s"] <= 0:
+        return None
+    return a["s"] / b["s"]
+
+
+def size_table(size: str, entry: dict) -> list[str]:
+    d, r, o, b = (medians(entry, t) for t in TOOLS)
+    n_runs = max((len([x for x in entry["runs"] if t in x]) for t in MAIN_TOOLS), default=0)
+    lines = [f"#### {size} triples ({entry['triples_generated']:,} generated + seed and ontology; {entry['files']} "
+             f"files, {entry['bytes'] / 1e6:,.0f} MB of Turtle; medians of {n_runs} run{'s' if n_runs != 1 else ''})",
+             "",
+             "| measure | dtkg (saved query) | plain rdflib (naive form) | plain rdflib (saved form) | "
+             "raw pyoxigraph (naive form) | raw pyoxigraph (saved form) | rows |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]
+
+    def cell(m: dict, step: str, unit: str = "s") -> str:
+        if not m:
+            return "not run" if m is r else "—"
+        return _fmt_s(m.get(step), unit)
+
+    build = _build(d)
+    build_text = _fmt_s(build)
+    if d.get("load", {}).get("s") is not None and d.get("validate", {}).get("s") is not None:
+        build_text += f" ({d['load']['s']:.2f} + {d['validate']['s']:.2f})"
+    rdflib_load = f"{cell(r, 'load')} (parse only)" if r else "not run"
+    lines.append(f"| build: load + validate (s) | {build_text} | {rdflib_load} | | {cell(o, 'load')} (bulk_load) | | |")
+    if b.get("build"):
+        n_build = b["build"].get("n", 0)
+        runs_note = f", {n_build} run{'s' if n_build != 1 else ''}" if n_build and n_build != n_runs else ""
+        lines.append(f"| `dtkg.build()`: load, validate, write graph.ttl, summary (s{runs_note}) | "
+                     f"{_fmt_s(b['build'])} | | | | | |")
+    for name, what, _, _ in QUESTIONS:
+        cells = ((d, f"query:{name}"), (r, f"naive:{name}"), (r, f"saved:{name}"), (o, f"naive:{name}"),
+                 (o, f"saved:{name}"))
+        rows = {m.get(step, {}).get("result") for m, step in cells if m.get(step, {}).get("result") is not None}
+        rows_text = ", ".join(f"{x:,}" for x in sorted(rows)) + (" ⚠ differ" if len(rows) > 1 else "")
+        lines.append(f"| {what}: `{name}` (ms) | " + " | ".join(cell(m, step, "ms") for m, step in cells)
+                     + f" | {rows_text} |")
+    lines.append(f"| export to Turtle (s) | {cell(d, 'export')} | {cell(r, 'export')} | | {cell(o, 'export')} | | |")
+    peaks = [(_mib(m["peak"]["kb"]) if m.get("peak") else ("not run" if m is r else "—")) for m in (d, r, o)]
+    lines.append(f"| peak memory (MiB) | {peaks[0]} | {peaks[1]} | | {peaks[2]} | | |")
+    if b.get("peak"):
+        lines.append(f"| peak memory of `dtkg.build()` (MiB) | {_mib(b['peak']['kb'])} | | | | | |")
+    return lines
+
+
+def _faster(*values: dict | None) -> dict | None:
+    """The faster of several medians (a finished one beats a stopped one)."""
+    finished = [v for v in values if v and "s" in v]
+    if finished:
+        return min(finished, key=lambda v: v["s"])
+    stopped = [v for v in values if v and "timeout" in v]
+    return stopped[0] if stopped else None
+
+
+def targets(entry: dict, size: str) -> list[str]:
+    d, r, o, _ = (medians(entry, t) for t in TOOLS)
+    out = [f"Targets at {size} triples (issue 5):", ""]
+
+    def mark(ok: bool | None) -> str:
+        return "✔" if ok else ("✘" if ok is not None else "?")
+
+    build = _build(d)
+    ratio = _ratio(build, o.get("load"))
+    if ratio is None:
+        out.append("- ? build (load + validate) ≤ 1.5 × raw pyoxigraph bulk load: not measured")
+    else:
+        out.append(f"- {mark(ratio <= 1.5)} build (load + validate) ≤ 1.5 × raw pyoxigraph bulk load: {ratio:.2f} × "
+                   f"({build['s']:.2f} s vs {o['load']['s']:.2f} s)")
+        if ratio > 1.5 and "s" in d.get("load", {}) and "s" in d.get("validate", {}):
+            out[-1] += (f" — dtkg's load alone is {d['load']['s'] / o['load']['s']:.2f} ×; validation adds "
+                        f"{d['validate']['s']:.2f} s ({d['validate']['s'] / o['load']['s']:.2f} × the bulk load)")
+    for name, what, _, _ in QUESTIONS:
+        mine = d.get(f"query:{name}")
+        best = _faster(r.get(f"naive:{name}"), o.get(f"naive:{name}"))
+        if mine is None or "s" not in mine or best is None:
+            out.append(f"- ? {what} (`{name}`): not measured")
+            continue
+        if "timeout" in best:
+            out.append(f"- ✔ {what} (`{name}`) at least as fast as the naive forms: {mine['s'] * 1000:,.1f} ms "
+                       f"vs > {best['timeout']:.0f} s")
+            continue
+        ratio = mine["s"] / best["s"]
+        line = (f"- {mark(ratio <= 1.0)} {what} (`{name}`) at least as fast as the faster naive form: "
+                f"{mine['s'] * 1000:,.1f} ms vs {best['s'] * 1000:,.1f} ms ({ratio:.2f} ×)")
+        saved = o.get(f"saved:{name}")
+        if ratio > 1.0 and saved and "s" in saved:
+            line += (f" — Oxigraph runs the saved form in {saved['s'] * 1000:,.1f} ms; the other "
+                     f"{(mine['s'] - saved['s']) * 1000:,.1f} ms are dtkg's own (query check, rdflib result terms)")
+        out.append(line)
+    for name in AGGREGATES_AND_SCANS:
+        mine = d.get(f"query:{name}")
+        theirs = _faster(r.get(f"naive:{name}"), r.get(f"saved:{name}"))
+        if not mine or not theirs or "s" not in mine:
+            out.append(f"- ? `{name}` ≥ 20 × faster than rdflib: not measured")
+            continue
+        if "timeout" in theirs:
+            out.append(f"- ✔ `{name}` ≥ 20 × faster than rdflib: rdflib > {theirs['timeout']:.0f} s with either form")
+            continue
+        ratio = theirs["s"] / mine["s"]
+        out.append(f"- {mark(ratio >= 20)} `{name}` ≥ 20 × faster than rdflib (its faster form): {ratio:,.1f} × "
+                   f"({mine['s']:.3f} s vs {theirs['s']:.2f} s)")
+    if d.get("peak") and o.get("peak"):
+        ratio = d["peak"]["kb"] / o["peak"]["kb"]
+        out.append(f"- {mark(ratio <= 2)} peak memory ≤ 2 × raw pyoxigraph: {ratio:.2f} × "
+                   f"({_mib(d['peak']['kb'])} MiB vs {_mib(o['peak']['kb'])} MiB)")
+    return out
+
+
+def report(results: dict) -> str:
+    meta = results["meta"]
+    lines = [
+        "## Scale: dtkg, plain rdflib and raw pyoxigraph from 10k to 10M triples (`benchmarks/bench_scale.py`)",
+        "",
+        f"Machine: {meta['nproc']} CPUs ({meta['cpu']}), {meta['ram_gib']} GiB RAM, {meta['platform']}.  ",
+        f"Python {meta['python']}, rdflib {meta['rdflib']}, pyoxigraph {meta['pyoxigraph']}, oxrdflib "
+        f"{meta['oxrdflib']}; dtkg at commit {meta['commit'] or '?'} plus the working tree; {meta['date']}.  ",
+        f"Load average {meta.get('loadavg_start', '?')} at the start and {meta.get('loadavg_end', '?')} at the end "
+        f"(the machine is shared), niceness {meta.get('nice', 0)}. Time-outs: {meta['query_timeout']:.0f} s per "
+        f"query, {meta['step_timeout']:.0f} s per load or export.",
+        *(f"Runs added on {r['date']} (load average {r.get('loadavg_start', '?')}): sizes {', '.join(r['sizes'])}, "
+          f"tools {', '.join(r['tools'])}.  " for r in meta.get("resumed", [])),
+        "",
+        "Synthetic national graphs from `benchmarks/generate.py` (organisations with SIREN, communes with INSEE "
+        "codes, places and networks, people and roles, grants with a heavy tail of funders, every fact with its "
+        "annotation), loaded with the ontology and the seed data by every tool. Each tool runs in a fresh process "
+        "per run; times are medians, memory is the median of the peak resident size (VmHWM) of the process. "
+        "dtkg runs its saved queries through `run_query` (rows consumed as rdflib terms) after one warm-up query; "
+        "rdflib and pyoxigraph run the naive forms of the same questions (`benchmarks/naive/*.rq`) and the saved "
+        "forms (rdflib with `initBindings`, pyoxigraph with a VALUES block as dtkg binds parameters), which tells "
+        "the engine's time from dtkg's own. A query "
+        "under 1 s is the median of 3 in its process. \"rows\" are the answer sizes (they agree across tools). "
+        "`dtkg.build()` (views off) is measured in its own process.",
+        "",
+    ]
+    sizes = results["sizes"]
+    measured_rdflib = [s for s in sizes if medians(sizes[s], "rdflib")]
+    for size, entry in sizes.items():
+        lines += size_table(size, entry)
+        if not medians(entry, "rdflib") and measured_rdflib:
+            ref = measured_rdflib[-1]
+            m = medians(sizes[ref], "rdflib")
+            factor = SIZES[size] / SIZES[ref]
+            total = sum(v.get("s", v.get("timeout", 0)) for k, v in m.items() if k != "peak")
+            peak = m.get("peak", {}).get("kb", 0) * factor / 1024 / 1024
+            lines += ["", f"plain rdflib not run at {size}: it would take > {total * factor / 60:,.0f} min and "
+                          f"> {peak:,.0f} GiB (measured at {ref}: {total / 60:,.1f} min and "
+                          f"{m.get('peak', {}).get('kb', 0) / 1024 / 1024:,.1f} GiB per run, times "
+                          f"{factor:.0f}, at least linear)."]
+        lines.append("")
+    if "1M" in sizes:
+        lines += targets(sizes["1M"], "1M")
+        lines.append("")
+    if "10M" in sizes:
+        d = medians(sizes["10M"], "dtkg")
+        build, agg = _build(d), d.get("query:total-by-funder")
+        ok = bool(build and "s" in build and agg and "s" in agg)
+        peak = f", peak {d['peak']['kb'] / 1024 / 1024:.1f} GiB" if d.get("peak") else ""
+        lines.append(f"- {'✔' if ok else '✘'} 10M triples build and answer the aggregate on this machine: "
+                     + (f"build {build['s']:.0f} s, aggregate {agg['s']:.2f} s{peak}" if ok else "see the table"))
+        lines.append("")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def write_doc(text: str) -> None:
+    doc = DOC.read_text(encoding="utf-8") if DOC.is_file() else "# Benchmarks\n"
+    block = f"{START}\n{text}{END}"
+    if START in doc and END in doc:
+        before, rest = doc.split(START, 1)
+        after = rest.split(END, 1)[1]
+        doc = before + block + after
+    else:
+        doc = doc.rstrip("\n") + "\n\n" + block + "\n"
+    tmp = DOC.with_name(f".{DOC.name}.tmp")
+    tmp.write_text(doc, encoding="utf-8")
+    os.replace(tmp, DOC)
+
+
+# ====================================================================== command line
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        _worker_main(argv[1], int(argv[2]))
+        return 0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10k,100k,1M,10M", help="comma-separated, among " + ", ".join(SIZES))
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tools", default=",".join(TOOLS))
+    parser.add_argument("--quick", action="store_true",
+                        help="10k and 100k, 1 run, 3 s query time-out, each query once, no doc")
+    parser.add_argument("--query-timeout", type=float, default=300.0, help="seconds per query (default 300)")
+    parser.add_argument("--step-timeout", type=float, default=3600.0, help="seconds per load or export")
+    parser.add_argument("--rdflib-max", default="1M", help="largest size rdflib runs at (default 1M)")
+    parser.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
+    parser.add_argument("--write", action="store_true", help="write docs/benchmarks.md even with --quick")
+    parser.add_argument("--report", type=Path, metavar="JSON", help="only render a saved results file")
+    parser.add_argument("--resume", type=Path, metavar="JSON",
+                        help="add runs to a saved results file, up to --runs per size (e.g. after an interruption)")
+    args = parser.parse_args(argv)
+    if args.report:
+        results = json.loads(args.report.read_text(encoding="utf-8"))
+        text = report(results)
+        print(text)
+        if not args.no_write:
+            write_doc(text)
+        return 0
+    if args.quick:
+        args.sizes, args.runs, args.query_timeout = "10k,100k", 1, 3.0
+    args.sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    args.tools = [t.strip() for t in args.tools.split(",") if t.strip()]
+    for s in args.sizes + [args.rdflib_max]:
+        if s not in SIZES:
+            parser.error(f"unknown size {s!r}; choose among {', '.join(SIZES)}")
+    for t in args.tools:
+        if t not in TOOLS:
+            parser.error(f"unknown tool {t!r}; choose among {', '.join(TOOLS)}")
+    DATA.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    args.results_path = args.resume or DATA / f"scale-results-{stamp}{'-quick' if args.quick else ''}.json"
+    log(f"bench_scale: sizes {args.sizes}, {args.runs} run(s), tools {args.tools}; results in {args.results_path}")
+    started = time.monotonic()
+    results = run(args)
+    text = report(results)
+    print()
+    print(text)
+    if not args.no_write and (not args.quick or args.write):
+        write_doc(text)
+        log(f"wrote {DOC}")
+    log(f"done in {time.monotonic() - started:.0f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
