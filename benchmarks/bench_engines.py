@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from generate import generate  # noqa: E402
+from machine import machine  # noqa: E402
 
 STEPS = ("load", "total-by-funder", "organisation-by-siren", "grants", "export")
 
@@ -55,17 +56,12 @@ def measure(folder: Path, engine: str, siren: str, runs: int) -> dict[str, float
     return {step: statistics.median(values) for step, values in samples.items()}
 
 
-def machine() -> str:
-    import networkx  # noqa: F401 - versions below
+def describe() -> str:
     import pyoxigraph
     import rdflib
 
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    memory = next((line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal")), "0")
-    import os
-    return (f"{os.cpu_count()} cores ({cpu}), {int(memory) / 1024 / 1024:.0f} GiB; Python {platform.python_version()}, "
+    m = machine()
+    return (f"{m['cpus']} cores ({m['cpu']}), {m['ram']}; Python {platform.python_version()}, "
             f"rdflib {rdflib.__version__}, pyoxigraph {pyoxigraph.__version__}")
 
 
@@ -76,7 +72,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="write the table into docs/benchmarks.md")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    lines = [f"Machine: {machine()}; {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs, seconds.", "",
+    lines = [f"Machine: {describe()}; {time.strftime('%Y-%m-%d')}; medians of {args.runs} runs, seconds.", "",
              "| triples | engine | " + " | ".join(STEPS) + " |", "|---" * (len(STEPS) + 2) + "|"]
     verdict = []
     for size in sizes:
