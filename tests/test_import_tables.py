@@ -193,8 +193,9 @@ def test_cli_templates_then_import(dtkg, tmp_path: Path) -> None:
     assert result.code == 0, result
     assert f"Wrote {out / 'grants.csv'}" in result.out
     empty = dtkg("import", "table", str(out), "--data", str(tmp_path / "data"))
-    assert empty.code == 0, empty
-    assert "Read 0 rows: 0 imported." in empty.out
+    assert empty.code == 2, empty  # the empty templates hold no rows: said, and nothing written
+    assert "the tables have no rows" in empty.err
+    assert not (tmp_path / "data").exists()
     missing = dtkg("import", "table", "--data", str(tmp_path / "data"))
     assert missing.code == 2 and "give the folder of tables" in missing.err
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,31 +12,22 @@ from rdflib import Dataset
 from .errors import ValidationFailed
 from .export import export
 from .load import iter_folders, load_dataset
+from .store import check_target, clean_stale, remove_staging, swap_in
 from .summary import Summary, summarize
 from .validate import Report, validate
 
 
 def _discard(ds: Dataset, staging: Path) -> None:
-    import shutil
-
     ds.close()
-    shutil.rmtree(staging, ignore_errors=True)
+    remove_staging(staging)
 
 
 def _promote(ds: Dataset, staging: Path, store: Path) -> Dataset:
     """Swap the validated store in place of ``store`` (the previous one is removed only after the swap)."""
-    import os
-    import shutil
-
     from .load import open_store
 
     ds.close()
-    old = store.with_name(f".{store.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    if store.exists():
-        os.replace(store, old)
-    os.replace(staging, store)
-    shutil.rmtree(old, ignore_errors=True)
+    swap_in(staging, store)
     return open_store(store)
 
 
@@ -71,16 +63,21 @@ def build(
     staging = None
     if store is not None:
         store = Path(store)
-        staging = store.with_name(f".{store.name}.validating")
+        check_target(store)  # before anything is loaded: a folder that is not a dtkg store is never touched
+        clean_stale(store)
+        staging = store.with_name(f".{store.name}.validating-{os.getpid()}")
         ds = load_dataset(data_dirs, seed=seed, base=base, store=staging, progress=progress)
     else:
         ds = load_dataset(data_dirs, seed=seed, base=base, engine=engine, progress=progress)
     folders = [folder for folder, _ in iter_folders(data_dirs, seed)]
-    report = validate(ds, source_dirs=folders)
-    if not report.conforms:
+    try:
+        report = validate(ds, source_dirs=folders)
+        if not report.conforms:
+            raise ValidationFailed(report)
+    except BaseException:
         if staging is not None:
             _discard(ds, staging)
-        raise ValidationFailed(report)
+        raise
     if staging is not None:
         ds = _promote(ds, staging, Path(store))
     out = Path(out_dir)

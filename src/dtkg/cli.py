@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -490,3 +491,22 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except BrokenPipeError:
         sys.exit(0)
+    except OSError as exc:  # a read-only file system, a full disk, a folder without permission: one line, exit 2
+        where = f"{exc.filename}: " if exc.filename else ""
+        _echo_err(f"error: cannot read or write {where}{exc.strerror or exc}")
+        sys.exit(2)
+    except RecursionError:
+        _echo_err("error: the input is nested too deeply to be read")
+        sys.exit(2)
+    except Exception as exc:  # never a traceback: one line, and the way to see more
+        if os.environ.get("DTKG_DEBUG"):
+            raise
+        _echo_err(f"error: unexpected {type(exc).__name__}: {_one_line(str(exc))} (set DTKG_DEBUG=1 to see where)")
+        sys.exit(1)
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    """``text`` on one line, without control characters, cut to ``limit`` characters."""
+    flat = "".join(ch if ch.isprintable() else " " for ch in text)
+    flat = " ".join(flat.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -14,7 +14,6 @@ Two engines hold the data (see ``docs/benchmarks.md`` for the measurements behin
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import InputError
+from .store import MARKER, check_target, clean_stale, is_store, mark_store, new_staging, remove_staging, swap_in
 from .namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, data_prefixes
 from .resources import ontology_file, seed_data_dir
 
@@ -325,20 +325,15 @@ def _add_all(ds: Dataset, files: list[tuple[Path, URIRef, str]], progress: bool)
 
 
 def _load_persistent(target: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool) -> Dataset:
-    """Build a new on-disk store beside ``target`` and swap it in atomically once it is complete."""
-    if target.exists() and not is_store(target):
-        raise InputError("exists and is not a dtkg store; choose another folder", path=target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    building = target.with_name(f".{target.name}.building-{os.getpid()}")
-    shutil.rmtree(building, ignore_errors=True)
+    """Build a new on-disk store beside ``target`` and swap it in atomically once it is complete. ``target`` must be
+    absent, empty or a dtkg store (see :mod:`dtkg.store`): anything else is refused before a byte is written."""
+    check_target(target)
+    clean_stale(target)
+    building = new_staging(target, "building")
     try:
         _fill_store(building, files, base, progress)
-        _mark_store(building, base)
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        if target.exists():
-            os.replace(target, old)
-        os.replace(building, target)
-        shutil.rmtree(old, ignore_errors=True)
+        mark_store(building, base)
+        swap_in(building, target)
     except BaseException as exc:
         _remove_store_folder(building, exc)
         raise
@@ -353,13 +348,16 @@ def _remove_store_folder(folder: Path, exc: BaseException) -> None:
 
     traceback.clear_frames(exc.__traceback__)
     gc.collect()
-    shutil.rmtree(folder, ignore_errors=True)
+    remove_staging(folder)
 
 
 def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool) -> None:
     """Load ``files`` into a new store at ``folder`` and close it (also when loading fails, so that RocksDB has
     released the folder before anyone removes it)."""
-    store = ox.Store(str(folder))
+    try:
+        store = ox.Store(str(folder))
+    except OSError as exc:
+        raise InputError(f"cannot open a store here: {exc}", path=folder) from None
     ds = new_dataset(base, store=store)
     try:
         _add_all(ds, files, progress)
@@ -370,21 +368,9 @@ def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, 
         del ds, store
 
 
-_MARKER = "dtkg-store.txt"
-
-
-def _mark_store(folder: Path, base: str) -> None:
-    (folder / _MARKER).write_text(f"dtkg store\nbase={base}\n", encoding="utf-8")
-
-
-def is_store(folder: Path) -> bool:
-    """True when ``folder`` holds a store that dtkg built (a marker file is written when a build completes)."""
-    return (folder / _MARKER).is_file()
-
-
 def store_base(folder: Path) -> str:
     """The base IRI the store at ``folder`` was built with."""
-    for line in (folder / _MARKER).read_text(encoding="utf-8").splitlines():
+    for line in (folder / MARKER).read_text(encoding="utf-8").splitlines():
         if line.startswith("base="):
             return line[len("base="):]
     return DEFAULT_BASE

@@ -26,10 +26,9 @@ from pathlib import Path
 
 from .errors import DtkgError, InputError
 from .load import is_store
-from .sparql_text import has_keyword
+from .sparql_text import MAX_QUERY_LENGTH, safety_problem
 
 QUERY_PATHS = ("/query", "/sparql")
-_UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY")
 
 
 def oxigraph_executable() -> str:
@@ -65,17 +64,27 @@ def wait_for_port(host: str, port: int, timeout: float = 15.0, process: subproce
 
 
 def refusal(query: str | None, update: str | None) -> tuple[int, str] | None:
-    """Why a request must not reach the store: (HTTP status, message), or None when it may pass."""
+    """Why a request must not reach the store: (HTTP status, message), or None when it may pass. The query is read
+    as the engine reads it (see :func:`dtkg.sparql_text.safety_problem`)."""
     if update is not None:
         return 403, "this endpoint is read-only: updates are refused"
     if not query:
         return 400, "missing 'query' parameter"
-    if has_keyword(query, "SERVICE"):
-        return 400, "SERVICE is refused: this endpoint makes no outbound requests"
-    if any(has_keyword(query, word) for word in _UPDATE_WORDS) and not any(
-            has_keyword(query, form) for form in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")):
-        return 403, "this endpoint is read-only: updates are refused"
-    return None
+    if len(query) > MAX_QUERY_LENGTH:
+        return 413, f"the query is {len(query):,} characters long; at most {MAX_QUERY_LENGTH:,} are accepted"
+    problem = safety_problem(query)
+    if problem is None:
+        return None
+    kind, message = problem
+    return (403 if kind == "update" else 400), message
+
+
+class _TooLarge(Exception):
+    """A request body over :data:`MAX_BODY_BYTES` (or with an unreadable length)."""
+
+
+#: Largest request body read (a query, form-encoded): a query is at most MAX_QUERY_LENGTH characters.
+MAX_BODY_BYTES = 4 * MAX_QUERY_LENGTH
 
 
 def make_gate(upstream: str, timeout: float) -> type[BaseHTTPRequestHandler]:
@@ -102,7 +111,12 @@ def make_gate(upstream: str, timeout: float) -> type[BaseHTTPRequestHandler]:
             body = None
             content_type = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
             if self.command == "POST":
-                length = int(self.headers.get("Content-Length") or 0)
+                try:
+                    length = int(self.headers.get("Content-Length") or 0)
+                except ValueError:
+                    length = -1
+                if not 0 <= length <= MAX_BODY_BYTES:
+                    raise _TooLarge(length)
                 body = self.rfile.read(length) if length else b""
                 if content_type == "application/x-www-form-urlencoded":
                     for key, values in urllib.parse.parse_qs(body.decode("utf-8"), keep_blank_values=True).items():
@@ -128,7 +142,15 @@ def make_gate(upstream: str, timeout: float) -> type[BaseHTTPRequestHandler]:
         do_DELETE = do_PATCH = do_PUT  # noqa: N815
 
         def _handle(self) -> None:
-            params, _, path = self._params()
+            try:
+                params, _, path = self._params()
+            except _TooLarge as exc:
+                self.close_connection = True
+                self._answer(413, f"the request body must be at most {MAX_BODY_BYTES:,} bytes (got {exc})\n".encode())
+                return
+            except UnicodeDecodeError:
+                self._answer(400, b"the request is not UTF-8\n")
+                return
             if path == "/" and "query" not in params:
                 self._answer(200, (f"dtkg SPARQL endpoint (read-only). Send queries to {QUERY_PATHS[0]}.\n").encode())
                 return

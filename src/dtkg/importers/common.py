@@ -182,6 +182,9 @@ class _TripleList(Graph):
         return len(set(self._triples))
 
 
+_IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
 def _frozen(triple: tuple[Node, Node, Node]) -> None:
     raise RuntimeError("the import's graph is built: no triple can be added any more")
 
@@ -542,6 +545,10 @@ class Builder:
 
     def turtle(self, header: str) -> bytes:
         """The triples as deterministic Turtle (lexical forms as written: ``6421.00``), after a comment ``header``."""
+        for triple in self.triples:  # a guard: an IRI no store would load must never reach a data folder
+            for term in triple:
+                if isinstance(term, URIRef) and _IRI_FORBIDDEN.search(term):
+                    raise InputError(f"{str(term)!r} is not a valid IRI; nothing was written")
         return (header + to_turtle(_TripleList(self.triples), output_prefixes())).encode("utf-8")
 
 
@@ -673,8 +680,9 @@ def resolve_columns(
                                f"the standard spells it {spellings[0]!r}")
     missing = [fields[f][0] for f in required if f not in columns]
     if missing:
+        found = ", ".join(table.header[:20]) + (f", … ({len(table.header) - 20} more)" if len(table.header) > 20 else "")
         raise InputError(f"is not a {what} file: the header lacks the column(s) {', '.join(missing)} "
-                         f"(found: {', '.join(table.header)})", path=table.path, line=1)
+                         f"(found: {found})", path=table.path, line=1)
     for column in table.header:
         if column not in used:
             report.warning(table.path.name, 1, column, "", f"unknown column for {what}: left out of the import")

@@ -17,6 +17,9 @@ from pathlib import Path
 
 from ..errors import InputError
 
+#: Most columns a header may name: the standards have a few dozen; far more means a wrong file or separator.
+MAX_COLUMNS = 1000
+
 #: Separators recognised in the header line, in order of preference when counts are equal.
 SEPARATORS = (",", ";", "\t", "|")
 
@@ -138,6 +141,9 @@ def read_csv(path: Path | str, *, raw: bytes | None = None) -> CsvTable:
         raise InputError(f"is not valid CSV: {exc}", path=path, line=reader.line_num) from exc
     if not records or not any(cell.strip() for cell in records[0]):
         raise InputError("has no header row naming its columns", path=path, line=1)
+    if len(records[0]) > MAX_COLUMNS:
+        raise InputError(f"has {len(records[0]):,} columns in its header; at most {MAX_COLUMNS:,} are read "
+                         f"(is the separator {sniff_delimiter(_first_record(text))!r} right?)", path=path, line=1)
     header = [cell.strip().lstrip("\ufeff").strip() for cell in records[0]]
     while header and not header[-1]:  # trailing separators after the last column name
         header.pop()
@@ -160,9 +166,20 @@ def read_csv(path: Path | str, *, raw: bytes | None = None) -> CsvTable:
     return CsvTable(path=path, raw=raw, text=text, encoding=encoding, delimiter=delimiter, header=header, rows=rows)
 
 
+def require_rows(table: CsvTable) -> CsvTable:
+    """``table``, or an :class:`InputError` when it has a header and no data row (an import of nothing is a mistake
+    worth saying, not an empty file to write)."""
+    if not table.rows:
+        raise InputError("has a header but no rows: nothing to import", path=table.path)
+    return table
+
+
 def write_csv(rows: list[list[str]], delimiter: str = ",") -> bytes:
-    """CSV bytes (UTF-8, ``\\n`` line ends) for reports and templates."""
+    """CSV bytes (UTF-8, ``\\n`` line ends) for reports and templates. A row with a carriage return in a cell is
+    written fully quoted (the csv module quotes only the characters of its own line end)."""
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    writer.writerows(rows)
+    quoted = csv.writer(buf, delimiter=delimiter, lineterminator="\n", quoting=csv.QUOTE_ALL)
+    for row in rows:
+        (quoted if any("\r" in cell for cell in row) else writer).writerow(row)
     return buf.getvalue().encode("utf-8")

@@ -35,7 +35,7 @@ from .common import (
     plan_paths,
     resolve_columns,
 )
-from .csvio import CsvRow, read_csv
+from .csvio import CsvRow, read_csv, require_rows
 from .reconcile import KnownData, Reconciler
 from .report import Report
 from .terms import DCTERMS, DTKG, ORG, PROV, RDF, SCHEMA, XSD, lit
@@ -320,7 +320,7 @@ def import_mednum(
     """
     clock = time.perf_counter()
     timings: dict[str, float] = {}
-    table = read_csv(path)
+    table = require_rows(read_csv(path))
     timings["read"] = time.perf_counter() - clock
     folder = check_data_dir(data_dir)
     output, slug = plan_paths(folder, "mednum", table.path.stem)

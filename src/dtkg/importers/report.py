@@ -43,9 +43,19 @@ class Report:
     """Everything the importer noticed. ``errors`` are rows left out; ``warnings`` were imported."""
 
     entries: list[ReportEntry] = field(default_factory=list)
+    # kept as entries are added, so that asking for the errors after each row costs nothing (a file of invalid rows
+    # is reported in linear time)
+    _errors: list[ReportEntry] = field(default_factory=list, init=False, repr=False)
+    _warnings: list[ReportEntry] = field(default_factory=list, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            (self._errors if entry.severity == ERROR else self._warnings).append(entry)
 
     def add(self, file: str, row: int, column: str, value: str, severity: str, reason: str) -> None:
-        self.entries.append(ReportEntry(file, row, column, value, severity, reason))
+        entry = ReportEntry(file, row, column, value, severity, reason)
+        self.entries.append(entry)
+        (self._errors if severity == ERROR else self._warnings).append(entry)
 
     def error(self, file: str, row: int, column: str, value: str, reason: str) -> None:
         self.add(file, row, column, value, ERROR, reason)
@@ -55,11 +65,11 @@ class Report:
 
     @property
     def errors(self) -> list[ReportEntry]:
-        return [e for e in self.entries if e.severity == ERROR]
+        return self._errors
 
     @property
     def warnings(self) -> list[ReportEntry]:
-        return [e for e in self.entries if e.severity == WARNING]
+        return self._warnings
 
     def invalid_rows(self) -> set[tuple[str, int]]:
         """(file, row) of every row with at least one error."""
@@ -76,7 +86,17 @@ class Report:
         """The report as CSV (columns :data:`REPORT_COLUMNS`), sorted by file and row."""
         rows = [REPORT_COLUMNS] + [[e.file, str(e.row), e.column, e.value, e.severity, e.reason]
                                    for e in self.sorted()]
-        return write_csv(rows)
+        return write_csv([[inert_cell(cell) for cell in row] for row in rows])
+
+
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(text: str) -> str:
+    """``text`` as a spreadsheet will show it and never run it: a cell that starts like a formula gets a leading
+    apostrophe (values and column names come from the imported file, so they may be crafted)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class InvalidRows(InputError):

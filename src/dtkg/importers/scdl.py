@@ -37,7 +37,7 @@ from .common import (
     plan_paths,
     resolve_columns,
 )
-from .csvio import CsvRow, read_csv
+from .csvio import CsvRow, read_csv, require_rows
 from .reconcile import KnownData, Reconciler
 from .report import Report
 from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
@@ -353,7 +353,7 @@ def import_scdl(
     """
     clock = time.perf_counter()
     timings: dict[str, float] = {}
-    table = read_csv(path)
+    table = require_rows(read_csv(path))
     timings["read"] = time.perf_counter() - clock
     folder = check_data_dir(data_dir)
     output, slug = plan_paths(folder, "scdl", table.path.stem)

@@ -61,6 +61,7 @@ from .values import (
     parse_partial_date,
     parse_postcode,
     parse_rna,
+    parse_web_iri,
     parse_siren,
     slugify,
     split_multi,
@@ -494,6 +495,7 @@ class _TableImport:
         kind = _KIND_ALIASES.get(kind, kind)
         if kind and kind not in ORG_KINDS:
             ctx.error("kind", f"unknown kind of organisation: choose one of {', '.join(ORG_KINDS)}")
+        website = ctx.parse("website", parse_web_iri)
         source, quote = self.provenance(ctx)
         if local is None or ctx.errors:
             return
@@ -535,8 +537,8 @@ class _TableImport:
             add((iri, RDF.type, cls))
         if ctx.cell("acronym"):
             self.b.name(iri, clean_text(ctx.cell("acronym")))  # the name is already its label: an altLabel
-        if ctx.cell("website"):
-            add((iri, FOAF.homepage, URIRef(ctx.cell("website"))))
+        if website:
+            add((iri, FOAF.homepage, URIRef(website)))
         if ctx.cell("description"):
             add((iri, SCHEMA.description, lit(clean_text(ctx.cell("description")), lang="fr")))
         self.attach(ctx, iri, source, quote)
@@ -829,10 +831,11 @@ def import_tables(
                             label=f"Tableau « {path.name} » du dossier {folder.resolve().name}", table=table,
                             local_file=f"{SOURCES_DIR}/table-{slug}/{path.name}", standard=STANDARD)
         tables.append(_Table(spec, table, cols, source))
-    rows = 0
+    rows = sum(len(t.table.rows) for t in tables)
+    if tables and not rows:
+        raise InputError("the tables have no rows (only their header rows): nothing to import", path=folder)
     for t in tables:
         run.run(t)
-        rows += len(t.table.rows)
     return finish(kind="table", builder=builder, report=report, sources=[t.source for t in tables], output=output,
                   data_dir=data, rows_read=rows, rows_imported=run.imported, skip_invalid=skip_invalid,
                   dry_run=dry_run, report_path=Path(report_path) if report_path else None, imported_at=imported_at,

@@ -192,6 +192,18 @@ def _spreadsheet_hint(value: str, width: int) -> str:
     return ""
 
 
+_WEB_IRI = re.compile(r"https?://[^\x00-\x20<>\"{}|^`\\]+", re.IGNORECASE)
+
+
+def parse_web_iri(text: str) -> str:
+    r"""A web address written as an IRI (``https://…``): absolute, http or https, with none of the characters an IRI
+    may not hold (spaces, ``<>"{}|^`\``). Such a cell becomes an IRI of the graph, so anything else is refused
+    rather than escaped into a term that no store would load."""
+    if _WEB_IRI.fullmatch(text) is None:
+        raise ValueProblem("is not a web address: an absolute http(s) IRI without spaces or any of <>\"{}|^`\\")
+    return text
+
+
 def parse_siret(text: str) -> str:
     """A SIRET number: 14 digits (spaces allowed) with a valid checksum, whose first 9 digits are a valid SIREN."""
     raw = text.strip()
