@@ -44,11 +44,21 @@ def test_total_by_funder(seed):
 
 
 def test_total_by_recipient(seed):
+    # only the organisation paid receives money: the CUD, paid the 90 000 € and (inferred: laureate of the call) the
+    # 30 000 €; the network and L'ATELIER are what the money is earmarked for (earmarked-funding), not recipients
     assert answer(seed, "total-by-recipient") == [
-        (f"{BASE}organisation/cud", "Communauté Urbaine de Dunkerque", "EUR", Decimal("90000.00"), 1),
+        (f"{BASE}organisation/cud", "Communauté Urbaine de Dunkerque", "EUR", Decimal("120000.00"), 2)]
+
+
+def test_earmarked_funding(seed):
+    assert answer(seed, "earmarked-funding") == [
         (f"{BASE}network/tiers-lieux-numerique-dunkerque-bourbourg",
-         "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg", "EUR", Decimal("30000.00"), 1),
-        (f"{BASE}place/atelier-bourbourg", "L'ATELIER", "EUR", Decimal("6421.00"), 1)]
+         "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg", "Région Hauts-de-France",
+         Decimal("30000.00"), "EUR", f"{BASE}grant/region-investissement-tiers-lieux", None,
+         "Communauté Urbaine de Dunkerque"),
+        (f"{BASE}place/atelier-bourbourg", "L'ATELIER", "Région Hauts-de-France", Decimal("6421.00"), "EUR",
+         f"{BASE}grant/region-atelier-investissement-annee-1", f"{BASE}grant/region-investissement-tiers-lieux",
+         "Communauté Urbaine de Dunkerque")]
 
 
 def test_roles_by_person(seed):
@@ -132,7 +142,7 @@ def test_inferred_facts(seed):
     rows = answer(seed, "inferred-facts")
     assert [(r[0].rsplit("/", 2)[-2], r[1].rsplit("/", 1)[-1].split("#")[-1]) for r in rows] == [
         ("call", "creator"), ("event", "startDate"), ("grant", "isPartOf"), ("grant", "awardedUnder"),
-        ("grant", "startDate"), ("source", "date")]
+        ("grant", "startDate"), ("grant", "fundedItem"), ("grant", "beneficiary"), ("source", "date")]
 
 
 def test_calls_for_projects(seed):
@@ -165,12 +175,14 @@ def test_representations(seed):
 
 def test_grants(seed):
     rows = answer(seed, "grants")
-    assert [(r[0].rsplit("/", 1)[-1], r[2], r[3], r[5], r[6] and str(r[6]), r[7] and str(r[7])) for r in rows] == [
+    assert [(r[0].rsplit("/", 1)[-1], r[2], r[3], r[5], r[6] and str(r[6]), r[7] and str(r[7]), r[10])
+            for r in rows] == [
         ("region-cud-fonctionnement-2019-2021", "Communauté Urbaine de Dunkerque", Decimal("90000.00"),
-         "fonctionnement", "2019", "2021"),
-        ("region-investissement-tiers-lieux", "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg",
-         Decimal("30000.00"), "investissement", None, None),
-        ("region-atelier-investissement-annee-1", "L'ATELIER", Decimal("6421.00"), "investissement", None, None)]
+         "fonctionnement", "2019", "2021", None),
+        ("region-investissement-tiers-lieux", "Communauté Urbaine de Dunkerque", Decimal("30000.00"),
+         "investissement", None, None, "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg"),
+        ("region-atelier-investissement-annee-1", None, Decimal("6421.00"), "investissement", None, None,
+         "L'ATELIER")]
     assert rows[2][8] == f"{BASE}grant/region-investissement-tiers-lieux"
 
 
