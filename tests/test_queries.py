@@ -61,6 +61,30 @@ def test_earmarked_funding(seed):
          "Communauté Urbaine de Dunkerque")]
 
 
+def test_money_by_year(seed):
+    # the 90 000 € start in 2019 (inferred from "versée sur 3 ans jusqu'en 2021"); the 30 000 € has no date
+    assert answer(seed, "money-by-year") == [
+        (None, f"{BASE}organisation/region-hauts-de-france", "Région Hauts-de-France", f"{BASE}organisation/cud",
+         "Communauté Urbaine de Dunkerque", "EUR", Decimal("30000.00"), 1),
+        ("2019", f"{BASE}organisation/region-hauts-de-france", "Région Hauts-de-France", f"{BASE}organisation/cud",
+         "Communauté Urbaine de Dunkerque", "EUR", Decimal("90000.00"), 1)]
+
+
+def test_grants_announced_not_published(seed):
+    # the seed is a press account: both decisions are announced and none is published (the 6 421 € is a share)
+    source = f"{BASE}source/2019-09-28-inauguration-atelier-bourbourg"
+    rows = answer(seed, "grants-announced-not-published")
+    assert [(r[0], r[2], r[4], r[6]) for r in rows] == [
+        (f"{BASE}organisation/region-hauts-de-france", f"{BASE}grant/region-cud-fonctionnement-2019-2021",
+         Decimal("90000.00"), source),
+        (f"{BASE}organisation/region-hauts-de-france", f"{BASE}grant/region-investissement-tiers-lieux",
+         Decimal("30000.00"), source)]
+
+
+def test_grants_published_not_announced(seed):
+    assert answer(seed, "grants-published-not-announced") == []  # no open-data file in the seed
+
+
 def test_roles_by_person(seed):
     assert answer(seed, "roles-by-person") == [
         ("Serge Roger", "président", "Andyvie", None, True),
