@@ -30,14 +30,16 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from collections.abc import Iterable
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .errors import InputError
 from .export import to_turtle, write_atomic
-from .namespaces import DEFAULT_BASE, DTKG, OA
+from .namespaces import DEFAULT_BASE, DTKG, OA, SCHEMA
 from .query import run_query
 from .summary import format_amount
 
@@ -76,6 +78,7 @@ class GrantRecord:
     sources: set[URIRef] = field(default_factory=set)
     published: bool = False
     same_as: URIRef | None = None
+    details: bool = False  # label, kinds, text and sources read (see add_details)
 
     def span(self) -> tuple[int, int] | None:
         """The years the grant covers (its period, or the years its dates name)."""
@@ -128,71 +131,117 @@ def _year(term) -> int | None:
 
 
 def _rows(graph: Graph, text: str) -> list[dict]:
-    """The solutions of a SELECT, each a dict from variable name to term."""
-    return [{str(k): v for k, v in row.items()} for row in run_query(graph, text).bindings]
+    """The solutions of a SELECT, each a dict from variable name to term. On an Oxigraph dataset the query goes to
+    Oxigraph directly (the union of the graphs as default graph): rdflib's term-by-term results would take most of
+    the time at 100,000 grants."""
+    from .load import ox_store
+
+    store = ox_store(graph)
+    if store is None:
+        return [{str(k): (str(v) if isinstance(v, Literal) else v) for k, v in row.items()}
+                for row in run_query(graph, text).bindings]
+    # IRIs as URIRefs, literals as their lexical form: rdflib literals would take most of the time at 100,000 grants
+    named, literal = ox.NamedNode, ox.Literal
+    result = store.query(text, use_default_graph_as_union=True)
+    names = list(enumerate(v.value for v in result.variables))
+    rows = []
+    for solution in result:
+        row = {}
+        for i, name in names:
+            term = solution[i]
+            if term is None:
+                continue
+            kind = type(term)
+            row[name] = URIRef(term.value) if kind is named else term.value if kind is literal else BNode(str(term))
+        rows.append(row)
+    return rows
+
+
+_PREFIX = ("PREFIX schema: <https://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/> "
+           "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dtkg: <https://w3id.org/dtkg/ontology#> ")
+
+#: One row per grant with its single-valued facts (a second value of one of them is ignored).
+_GRANTS = _PREFIX + """SELECT ?g ?f ?b ?v ?c ?w ?d ?s ?e ?same WHERE {
+  ?g a schema:MonetaryGrant .
+  OPTIONAL { ?g schema:funder ?f }
+  OPTIONAL { ?g dtkg:beneficiary ?b }
+  OPTIONAL { ?g schema:amount ?a . ?a schema:value ?v OPTIONAL { ?a schema:currency ?c } }
+  OPTIONAL { ?g dcterms:isPartOf ?w }
+  OPTIONAL { ?g dcterms:date ?d }
+  OPTIONAL { ?g schema:startDate ?s }
+  OPTIONAL { ?g schema:endDate ?e }
+  OPTIONAL { ?g dtkg:sameDecisionAs ?same }
+}"""
+
+_PUBLISHED = _PREFIX + "SELECT DISTINCT ?g WHERE { ?g prov:wasDerivedFrom ?src . ?src dcterms:conformsTo ?standard }"
 
 
 def grant_records(graph: Graph) -> dict[URIRef, GrantRecord]:
-    """Every ``schema:MonetaryGrant`` of ``graph`` with what the matching compares, read with a few simple queries
-    (one pattern each, so that Oxigraph answers each from an index)."""
-    prefix = ("PREFIX schema: <https://schema.org/> PREFIX dcterms: <http://purl.org/dc/terms/> "
-              "PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX dtkg: <https://w3id.org/dtkg/ontology#> "
-              "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> ")
+    """Every ``schema:MonetaryGrant`` of ``graph`` with what the blocking and the amounts need, in two queries.
+    Labels, kinds and descriptions are read later, only for the grants that meet a candidate (:func:`add_details`).
+    """
     grants: dict[URIRef, GrantRecord] = {}
-    for row in _rows(graph, prefix + "SELECT DISTINCT ?g WHERE { ?g a schema:MonetaryGrant }"):
-        grants[row["g"]] = GrantRecord(row["g"])
-
-    def each(query: str):
-        for row in _rows(graph, prefix + query):
-            record = grants.get(row["g"])
-            if record is not None:
-                yield record, row
-
     org_key = organisation_keys(graph)
-    for record, row in each("SELECT ?g ?f WHERE { ?g schema:funder ?f }"):
-        record.funder = org_key.get(row["f"], row["f"])
-    for record, row in each("SELECT ?g ?b WHERE { ?g dtkg:beneficiary ?b }"):
-        record.beneficiary = org_key.get(row["b"], row["b"])
-    for record, row in each("SELECT ?g ?v ?c WHERE { ?g schema:amount ?a . ?a schema:value ?v "
-                            "OPTIONAL { ?a schema:currency ?c } }"):
-        try:
-            record.amount = Decimal(str(row["v"]))
-        except InvalidOperation:
-            continue
-        if row.get("c") is not None:
-            record.currency = str(row["c"])
-    for record, row in each("SELECT ?g ?w WHERE { ?g dcterms:isPartOf ?w }"):
-        if row["w"] in grants:
+    for row in _rows(graph, _GRANTS):
+        g = row["g"]
+        record = grants.get(g)
+        if record is None:
+            record = grants[g] = GrantRecord(g)
+        if "f" in row:
+            record.funder = org_key.get(row["f"], row["f"])
+        if "b" in row:
+            record.beneficiary = org_key.get(row["b"], row["b"])
+        if "v" in row:
+            try:
+                record.amount = Decimal(row["v"])
+            except InvalidOperation:
+                pass
+        if "c" in row:
+            record.currency = row["c"]
+        if "w" in row:
             record.part_of = row["w"]
-    for record, row in each("SELECT ?g ?l WHERE { ?g dcterms:type ?k . ?k rdfs:label|skos:prefLabel ?l }"):
-        record.kinds.add(str(row["l"]).casefold())
-    for record, row in each("SELECT ?g ?d WHERE { ?g dcterms:date ?d }"):
-        if (y := _year(row["d"])) is not None:
+        if "d" in row and (y := _year(row["d"])) is not None:
             record.years.add(y)
-    for record, row in each("SELECT ?g ?d WHERE { ?g schema:startDate ?d }"):
-        record.start = _year(row["d"])
-    for record, row in each("SELECT ?g ?d WHERE { ?g schema:endDate ?d }"):
-        record.end = _year(row["d"])
-    for record, row in each("SELECT ?g ?t WHERE { { ?g rdfs:label ?t } UNION { ?g schema:description ?t } }"):
-        if not record.label and isinstance(row["t"], Literal) and row["t"].language in ("fr", None):
-            record.label = str(row["t"])
-        record.text += " " + str(row["t"]).casefold()
-    published_sources = {row["s"] for row in _rows(graph, prefix + "SELECT DISTINCT ?s WHERE { ?s dcterms:conformsTo ?x }")}
-    for record, row in each("SELECT ?g ?s WHERE { ?g prov:wasDerivedFrom ?s }"):
-        record.sources.add(row["s"])
-        if row["s"] in published_sources:
-            record.published = True
-    for record, row in each("SELECT ?g ?p WHERE { ?g dtkg:sameDecisionAs ?p }"):
-        record.same_as = row["p"]
+        if "s" in row:
+            record.start = _year(row["s"])
+        if "e" in row:
+            record.end = _year(row["e"])
+        if "same" in row:
+            record.same_as = row["same"]
+    for record in grants.values():
+        if record.part_of is not None and record.part_of not in grants:
+            record.part_of = None
+    for row in _rows(graph, _PUBLISHED):
+        if row["g"] in grants:
+            grants[row["g"]].published = True
     return grants
+
+
+def add_details(graph: Graph, records: Iterable[GrantRecord]) -> None:
+    """Read the label, kinds of aid, description and sources of ``records`` (the few grants that are compared)."""
+    for record in records:
+        if record.details:
+            continue
+        record.details = True
+        for label in graph.objects(record.iri, RDFS.label):
+            if isinstance(label, Literal) and label.language in ("fr", None):
+                record.label = record.label or str(label)
+                record.text += " " + str(label).casefold()
+        for description in graph.objects(record.iri, SCHEMA.description):
+            record.text += " " + str(description).casefold()
+        for kind in graph.objects(record.iri, DCTERMS.type):
+            for name in list(graph.objects(kind, RDFS.label)) + list(graph.objects(kind, SKOS.prefLabel)):
+                record.kinds.add(str(name).casefold())
+        record.sources.update(graph.objects(record.iri, PROV.wasDerivedFrom))
 
 
 def organisation_keys(graph: Graph) -> dict[URIRef, URIRef]:
     """Each organisation that shares a SIREN or RNA number with others → one of them (the smallest IRI), so that
     the same legal entity under two IRIs is one funder or beneficiary for the matching."""
     by_id: dict[str, set[URIRef]] = defaultdict(set)
-    for row in _rows(graph, "PREFIX dtkg: <https://w3id.org/dtkg/ontology#> "
-                            "SELECT ?o ?n WHERE { { ?o dtkg:siren ?n } UNION { ?o dtkg:rna ?n } }"):
+    for row in _rows(graph, "PREFIX dtkg: <https://w3id.org/dtkg/ontology#> SELECT ?o ?n WHERE { "
+                            "{ ?o dtkg:siren ?n . ?other dtkg:siren ?n } UNION { ?o dtkg:rna ?n . ?other dtkg:rna ?n } "
+                            "FILTER (?o != ?other) }"):
         by_id[str(row["n"])].add(row["o"])
     keys: dict[URIRef, URIRef] = {}
     for members in by_id.values():
@@ -257,7 +306,7 @@ def _compare(a: GrantRecord, p: GrantRecord, grants: dict[URIRef, GrantRecord]) 
     return Candidate(a, p, score, evidence, exact)
 
 
-def find_candidates(grants: dict[URIRef, GrantRecord]) -> tuple[list[Candidate], int]:
+def find_candidates(grants: dict[URIRef, GrantRecord], graph: Graph | None = None) -> tuple[list[Candidate], int]:
     """The candidate pairs (announced, published), blocked by funder and beneficiary; and how many announced
     grants are already reconciled. Shares of an announced grant are compared under the beneficiary of their
     whole."""
@@ -278,7 +327,10 @@ def find_candidates(grants: dict[URIRef, GrantRecord]) -> tuple[list[Candidate],
             continue  # an earmarked share: its decision is matched, not the share
         if a.funder is None or beneficiary is None:
             continue
-        for p in blocks.get((a.funder, beneficiary), ()):
+        block = blocks.get((a.funder, beneficiary), ())
+        if block and graph is not None:
+            add_details(graph, [a, *block, *(grants[g.part_of] for g in (a, *block) if g.part_of in grants)])
+        for p in block:
             found = _compare(a, p, grants)
             if found is not None:
                 candidates.append(found)
@@ -316,8 +368,8 @@ def review_csv(candidates: list[Candidate], labels: dict[URIRef, str]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def read_review(path: Path, candidates: list[Candidate],
-                grants: dict[URIRef, GrantRecord]) -> list[tuple[Candidate, str]]:
+def read_review(path: Path, candidates: list[Candidate], grants: dict[URIRef, GrantRecord],
+                graph: Graph) -> list[tuple[Candidate, str]]:
     """The pairs a person accepted in a review file (``decision`` = oui), each with who decided. A row that names
     grants the data does not have, or does not mark them announced and published, is an error naming the row."""
     try:
@@ -352,6 +404,7 @@ def read_review(path: Path, candidates: list[Candidate],
         chosen[a] = number
         candidate = known.get((a, p))
         if candidate is None:
+            add_details(graph, [grants[a], grants[p]])
             candidate = _compare(grants[a], grants[p], grants) or Candidate(
                 grants[a], grants[p], Decimal("0.00"), ["aucun indice concordant calculé"], False)
             candidate.evidence.append("rapprochement décidé par une personne hors des paires proposées")
@@ -459,12 +512,14 @@ def reconcile_grants(
     if graph is None:
         graph = load_dataset([folder] if folder.is_dir() else [], seed=seed)
     grants = grant_records(graph)
-    candidates, already = find_candidates(grants)
-    labels = {}
-    for row in _rows(graph, "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX org: "
-                            "<http://www.w3.org/ns/org#> SELECT ?o ?l WHERE { ?o a org:Organization ; rdfs:label ?l "
-                            "FILTER (lang(?l) = 'fr') }"):
-        labels.setdefault(row["o"], str(row["l"]))
+    candidates, already = find_candidates(grants, graph)
+    labels: dict[URIRef, str] = {}
+    for c in candidates:
+        for org in (c.announced.funder, c.announced.beneficiary):
+            if org not in labels:
+                names = [str(n) for n in graph.objects(org, RDFS.label)
+                         if isinstance(n, Literal) and n.language == "fr"]
+                labels[org] = min(names) if names else str(org)
     written: list[Path] = []
     review = Path(review_path) if review_path is not None else folder / REVIEW_FILE
     accepted: list[tuple[Candidate, str]] = []
@@ -474,7 +529,7 @@ def reconcile_grants(
         accepted = [(c, "") for c in candidates if c.status == "auto"]
     elif accept is not None:
         mode = str(accept)
-        accepted = read_review(Path(accept), candidates, grants)
+        accepted = read_review(Path(accept), candidates, grants, graph)
     if accept is None or accept == "auto" or Path(accept).resolve() != review.resolve():
         written.append(write_atomic(review, review_csv(candidates, labels)))
     recorded: list[tuple[URIRef, URIRef]] = []
