@@ -106,7 +106,11 @@ def one_run(folder: str, naive_published: int) -> dict:
     out["call"] = time.perf_counter() - t
     # blocked against naive on the same slice of published grants, in this run
     announced = [g for g in grants.values() if not g.published]
-    sliced = [g for g in grants.values() if g.published][:naive_published]
+    # the slice holds the published grants that have an announced match, then others up to its size
+    matched = {c.published.iri for c in candidates}
+    sliced = [grants[i] for i in sorted(matched)] + [g for g in grants.values()
+                                                     if g.published and g.iri not in matched]
+    sliced = sliced[:naive_published]
     subset = {g.iri: g for g in announced + sliced}
     t = time.perf_counter()
     find_candidates(subset, ds)

@@ -163,6 +163,9 @@ def test_reconcile_auto_counts_each_decision_once_and_keeps_both_sources(publish
             sources = {ds.value(t, OA.hasSource) for a in ds.subjects(OA.hasBody, grant)
                        for t in ds.objects(a, OA.hasTarget)}
             assert {PRESS, PUBLISHED} <= sources, grant
+    published_operating = dict(result.recorded)[OPERATING]
+    quotes = [str(r.quote) for r in run_query(ds, "quote-behind-fact", {"fact": published_operating})]
+    assert any("aide régionale en fonctionnement de 90 000 euros" in q for q in quotes)
     # provenance of the decision: what decided, when, on which evidence, with which score
     [record] = [s for s in ds.subjects(DTKG.score, None) if ds.value(s, URIRef(
         "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject")) == OPERATING]
