@@ -60,7 +60,9 @@ def test_build_rejects_invalid_data_and_names_the_resource(dtkg, tmp_path: Path)
     result = dtkg("build", "--data", str(extra), "--out", str(out))
     assert result.code == 1
     assert "Aide sans montant (grant:test) — schema:amount: a grant has exactly one schema:amount" in result.err
-    assert "Aide sans montant (grant:test) — schema:fundedItem: a grant has a schema:fundedItem" in result.err
+    # a grant that names no beneficiary is only a warning (its money is counted as paid to an unidentified
+    # beneficiary), not one of the violations
+    assert "3 violation(s)" in result.err and "beneficiary" not in result.err
     assert not out.exists()
 
 

@@ -112,9 +112,11 @@ def test_a_grant_shared_by_two_beneficiaries(tmp_path: Path) -> None:
     whole = grant_with(g, str(purpose))
     shares = grants - {whole}
     assert amount_of(g, whole) == ("10000.00", "EUR")
-    assert set(g.objects(whole, SCHEMA.fundedItem)) == {CUD, URIRef(BASE + "organisation/siren-123456782")}
-    assert {g.value(s, SCHEMA.fundedItem): amount_of(g, s)[0] for s in shares} == {
+    # the decision is paid to no single organisation: its beneficiaries are those of its shares
+    assert set(g.objects(whole, SCHEMA.fundedItem)) == set() and g.value(whole, DTKG.beneficiary) is None
+    assert {g.value(s, DTKG.beneficiary): amount_of(g, s)[0] for s in shares} == {
         CUD: "6000.00", URIRef(BASE + "organisation/siren-123456782"): "4000.00"}
+    assert {g.value(s, SCHEMA.fundedItem) for s in shares} == {g.value(s, DTKG.beneficiary) for s in shares}
     for share in shares:
         assert g.value(share, DCTERMS.isPartOf) == whole
         node = g.value(share, SCHEMA.amount)

@@ -66,8 +66,8 @@ def test_actors_view_has_the_actors_of_the_seed_data(actors):
 
 def test_grant_becomes_a_funder_to_recipient_edge_labelled_by_its_amount(actors):
     edges = actors.get_edge_data(REGION, CUD)
-    assert len(edges) == 1
-    (edge,) = edges.values()
+    assert len(edges) == 2  # the CUD is paid both grants (the 30 000 €: inferred, laureate of the call)
+    edge = edges[ID + "grant/region-cud-fonctionnement-2019-2021"]
     assert edge["label"] == "90 000 € fonctionnement 2019–2021"
     assert edge["kind"] == "grant" and edge["weight"] == 90000.0 and edge["currency"] == "EUR"
     assert edge["resource"] == ID + "grant/region-cud-fonctionnement-2019-2021"
@@ -76,7 +76,10 @@ def test_grant_becomes_a_funder_to_recipient_edge_labelled_by_its_amount(actors)
     share = next(iter(actors.get_edge_data(REGION, ATELIER).values()))
     assert share["label"] == "6 421 € investissement"
     assert share["part_of"] == ID + "grant/region-investissement-tiers-lieux"
-    assert next(iter(actors.get_edge_data(REGION, NETWORK).values()))["label"] == "30 000 € investissement"
+    investment = edges[ID + "grant/region-investissement-tiers-lieux"]
+    assert investment["label"] == "30 000 € investissement"
+    assert ("finance", "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg") in investment["facts"]
+    assert actors.get_edge_data(REGION, NETWORK) is None  # earmarked, not paid: no link of its own
 
 
 def test_membership_becomes_a_person_to_organisation_edge_labelled_by_the_role(actors):
@@ -148,9 +151,9 @@ def test_ego_view_of_l_atelier_depth_1(actors):
     # L'ATELIER is in Bourbourg, part of the network (and its member), the event's place and subject, and
     # received 6 421 € from the Région.
     assert set(ego) == {ATELIER, BOURBOURG, NETWORK, EVENT, REGION}
-    # every edge between those five: containedInPlace, isPartOf, hadMember, location, about, the 6 421 € grant,
-    # and the Région's 30 000 € grant to the network.
-    assert ego.number_of_edges() == 7
+    # every edge between those five: containedInPlace, isPartOf, hadMember, location, about, the 6 421 € grant
+    # (earmarked for L'ATELIER); the Région's 30 000 € grant is paid to the CUD, so it is not drawn to the network.
+    assert ego.number_of_edges() == 6
     assert ego.graph["focus"] == ATELIER
 
 
@@ -210,8 +213,9 @@ def test_money_received_and_given_counts_shares_once(actors, full):
     for g in (actors, full):
         received, given = money(g)
         assert given[REGION] == 120000.0  # 90 000 + 30 000; the 6 421 € share is inside the 30 000 €
-        assert received[CUD] == 90000.0 and received[NETWORK] == 30000.0 and received[ATELIER] == 6421.0
-        assert sum(given.values()) == 120000.0
+        # the CUD is paid both grants; the network and L'ATELIER are what money is earmarked for: not added again
+        assert received[CUD] == 120000.0 and received[NETWORK] == 0.0 and received[ATELIER] == 0.0
+        assert sum(given.values()) == sum(received.values()) == 120000.0
 
 
 def test_analysis_adds_centralities_and_communities_without_changing_its_input(actors):
@@ -287,5 +291,5 @@ def test_view_command_writes_an_ego_view(dtkg, tmp_path: Path):
     out = tmp_path / "atelier.graphml"
     result = dtkg("view", "--focus", "L'ATELIER", "--depth", "1", "-o", str(out))
     assert result.code == 0, result
-    assert "5 nodes, 7 links" in result.out
+    assert "5 nodes, 6 links" in result.out  # the 30 000 € is paid to the CUD, outside this view
     assert set(nx.read_graphml(out)) == {ATELIER, BOURBOURG, NETWORK, EVENT, REGION}

@@ -44,11 +44,45 @@ def test_total_by_funder(seed):
 
 
 def test_total_by_recipient(seed):
+    # only the organisation paid receives money: the CUD, paid the 90 000 € and (inferred: laureate of the call) the
+    # 30 000 €; the network and L'ATELIER are what the money is earmarked for (earmarked-funding), not recipients
     assert answer(seed, "total-by-recipient") == [
-        (f"{BASE}organisation/cud", "Communauté Urbaine de Dunkerque", "EUR", Decimal("90000.00"), 1),
+        (f"{BASE}organisation/cud", "Communauté Urbaine de Dunkerque", "EUR", Decimal("120000.00"), 2)]
+
+
+def test_earmarked_funding(seed):
+    assert answer(seed, "earmarked-funding") == [
         (f"{BASE}network/tiers-lieux-numerique-dunkerque-bourbourg",
-         "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg", "EUR", Decimal("30000.00"), 1),
-        (f"{BASE}place/atelier-bourbourg", "L'ATELIER", "EUR", Decimal("6421.00"), 1)]
+         "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg", "Région Hauts-de-France",
+         Decimal("30000.00"), "EUR", f"{BASE}grant/region-investissement-tiers-lieux", None,
+         "Communauté Urbaine de Dunkerque"),
+        (f"{BASE}place/atelier-bourbourg", "L'ATELIER", "Région Hauts-de-France", Decimal("6421.00"), "EUR",
+         f"{BASE}grant/region-atelier-investissement-annee-1", f"{BASE}grant/region-investissement-tiers-lieux",
+         "Communauté Urbaine de Dunkerque")]
+
+
+def test_money_by_year(seed):
+    # the 90 000 € start in 2019 (inferred from "versée sur 3 ans jusqu'en 2021"); the 30 000 € has no date
+    assert answer(seed, "money-by-year") == [
+        (None, f"{BASE}organisation/region-hauts-de-france", "Région Hauts-de-France", f"{BASE}organisation/cud",
+         "Communauté Urbaine de Dunkerque", "EUR", Decimal("30000.00"), 1),
+        ("2019", f"{BASE}organisation/region-hauts-de-france", "Région Hauts-de-France", f"{BASE}organisation/cud",
+         "Communauté Urbaine de Dunkerque", "EUR", Decimal("90000.00"), 1)]
+
+
+def test_grants_announced_not_published(seed):
+    # the seed is a press account: both decisions are announced and none is published (the 6 421 € is a share)
+    source = f"{BASE}source/2019-09-28-inauguration-atelier-bourbourg"
+    rows = answer(seed, "grants-announced-not-published")
+    assert [(r[0], r[2], r[4], r[6]) for r in rows] == [
+        (f"{BASE}organisation/region-hauts-de-france", f"{BASE}grant/region-cud-fonctionnement-2019-2021",
+         Decimal("90000.00"), source),
+        (f"{BASE}organisation/region-hauts-de-france", f"{BASE}grant/region-investissement-tiers-lieux",
+         Decimal("30000.00"), source)]
+
+
+def test_grants_published_not_announced(seed):
+    assert answer(seed, "grants-published-not-announced") == []  # no open-data file in the seed
 
 
 def test_roles_by_person(seed):
@@ -132,7 +166,7 @@ def test_inferred_facts(seed):
     rows = answer(seed, "inferred-facts")
     assert [(r[0].rsplit("/", 2)[-2], r[1].rsplit("/", 1)[-1].split("#")[-1]) for r in rows] == [
         ("call", "creator"), ("event", "startDate"), ("grant", "isPartOf"), ("grant", "awardedUnder"),
-        ("grant", "startDate"), ("source", "date")]
+        ("grant", "startDate"), ("grant", "fundedItem"), ("grant", "beneficiary"), ("source", "date")]
 
 
 def test_calls_for_projects(seed):
@@ -165,12 +199,14 @@ def test_representations(seed):
 
 def test_grants(seed):
     rows = answer(seed, "grants")
-    assert [(r[0].rsplit("/", 1)[-1], r[2], r[3], r[5], r[6] and str(r[6]), r[7] and str(r[7])) for r in rows] == [
+    assert [(r[0].rsplit("/", 1)[-1], r[2], r[3], r[5], r[6] and str(r[6]), r[7] and str(r[7]), r[10])
+            for r in rows] == [
         ("region-cud-fonctionnement-2019-2021", "Communauté Urbaine de Dunkerque", Decimal("90000.00"),
-         "fonctionnement", "2019", "2021"),
-        ("region-investissement-tiers-lieux", "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg",
-         Decimal("30000.00"), "investissement", None, None),
-        ("region-atelier-investissement-annee-1", "L'ATELIER", Decimal("6421.00"), "investissement", None, None)]
+         "fonctionnement", "2019", "2021", None),
+        ("region-investissement-tiers-lieux", "Communauté Urbaine de Dunkerque", Decimal("30000.00"),
+         "investissement", None, None, "Réseau de tiers-lieux du numérique de Dunkerque et Bourbourg"),
+        ("region-atelier-investissement-annee-1", None, Decimal("6421.00"), "investissement", None, None,
+         "L'ATELIER")]
     assert rows[2][8] == f"{BASE}grant/region-investissement-tiers-lieux"
 
 

@@ -80,30 +80,40 @@ def communities(u: nx.Graph, *, seed: int = 0) -> dict:
     return {node: index for index, members in enumerate(ordered) for node in members}
 
 
+BENEFICIARY = "https://w3id.org/dtkg/ontology#beneficiary"
+SAME_DECISION = "https://w3id.org/dtkg/ontology#sameDecisionAs"
+
+
 def money(g: nx.MultiDiGraph, currency: str = "EUR") -> tuple[dict, dict]:
     """``(received, given)``: total of the grants each node received and gave, in ``currency``.
 
     Works on both projections: grant edges (``actors``) or grant nodes with their ``schema:funder`` and
-    ``schema:fundedItem`` links (``full``). A share of a larger grant (``part_of``) counts for its recipient but
-    not again for the funder, whose total already holds the whole grant.
+    ``dtkg:beneficiary`` links (``full``), counted as the saved queries total-by-funder and total-by-recipient
+    count them: only organisations paid receive money (what a grant is earmarked for receives nothing more), a
+    share counts for its beneficiary only when its decision names none, and an announced grant reconciled with its
+    published record (``dtkg:sameDecisionAs``) counts through that record.
     """
     received = dict.fromkeys(g, 0.0)
     given = dict.fromkeys(g, 0.0)
     for a, b, data in g.edges(data=True):
         if data.get("kind") == "grant" and data.get("currency", currency) == currency and "amount" in data:
-            received[b] += data["amount"]
-            if not data.get("part_of"):
+            if data.get("counts_received", True):
+                received[b] += data["amount"]
+            if data.get("counts_given", not data.get("part_of")):
                 given[a] += data["amount"]
     for node, data in g.nodes(data=True):
         if data.get("type") != "grant" or data.get("currency") != currency or "amount" not in data:
             continue
         links = {(d.get("predicate"), other) for _, other, d in g.out_edges(node, data=True)}
-        is_share = any(p == "http://purl.org/dc/terms/isPartOf" and g.nodes[o].get("type") == "grant"
-                       for p, o in links)
+        wholes = [o for p, o in links if p == "http://purl.org/dc/terms/isPartOf" and g.nodes[o].get("type") == "grant"]
+        if any(p == SAME_DECISION for p, _ in links):
+            continue  # an announced grant counted through its published record
+        whole_paid = any(d.get("predicate") in (BENEFICIARY, SAME_DECISION)
+                         for w in wholes for _, _, d in g.out_edges(w, data=True))
         for predicate, other in links:
-            if predicate == "https://schema.org/fundedItem":
+            if predicate == BENEFICIARY and not whole_paid:
                 received[other] += data["amount"]
-            elif predicate == "https://schema.org/funder" and not is_share:
+            elif predicate == "https://schema.org/funder" and not wholes:
                 given[other] += data["amount"]
     return received, given
 

@@ -467,6 +467,44 @@ def import_table_command(folder: Path | None, data_dir: Path, skip_invalid: bool
                 report_path=report_path)
 
 
+@cli.group(name="reconcile")
+def reconcile_group() -> None:
+    """Find the same facts told by different sources and record them as one."""
+
+
+@reconcile_group.command(name="grants")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+              show_default=True, metavar="DIR",
+              help="Data folder to read (with the seed data) and to record the accepted pairs in.")
+@click.option("--accept", metavar="auto|FILE.csv", default=None,
+              help="Record pairs as data: 'auto' records the unambiguous ones; FILE.csv (a review file) records "
+                   "the rows whose decision column says oui. Without it, pairs are only proposed.")
+@click.option("--review", "review_path", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              metavar="FILE.csv", help="Where to write the review file  [default: DIR/reconciliations/grants-review.csv]")
+@click.option("--no-seed", is_flag=True, help="Leave out the shipped seed data.")
+def reconcile_grants_command(data_dir: Path, accept: str | None, review_path: Path | None, no_seed: bool) -> None:
+    """Match announced grants (press, tables) with published ones (SCDL open data) that are the same decision.
+
+    Pairs are looked for among grants of the same funder and beneficiary organisation (same SIREN or RNA), with
+    the same amount (or a share and its whole) and compatible dates, periods and kinds; each has a score and its
+    evidence in the review file. A recorded pair counts once in every total and keeps both sources.
+
+    \b
+    Examples:
+      dtkg reconcile grants --data data                      # propose: write the review file
+      dtkg reconcile grants --data data --accept auto        # record the unambiguous pairs
+      dtkg reconcile grants --data data --accept reviewed.csv
+    """
+    from .reconcile_grants import reconcile_grants
+
+    result = reconcile_grants(data_dir, accept=accept, review_path=review_path, seed=not no_seed)
+    for c in result.candidates:
+        click.echo(f"{c.status:9} {c.score}  {c.announced.label}  =  {c.published.label}")
+    click.echo(result.summary())
+    for path in result.written:
+        click.echo(f"Wrote {path}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the command line and turns dtkg errors into a message and an exit code, no traceback."""
     try:

@@ -116,7 +116,8 @@ _NAME_PREDICATES = frozenset({RDFS.label, SKOS.prefLabel, SCHEMA.name, FOAF.name
 #: French names of the properties the data uses most (other properties use their ontology label, else
 #: ``prefix:name``).
 PREDICATE_LABELS: dict[URIRef, str] = {
-    SCHEMA.funder: "financeur", SCHEMA.fundedItem: "bénéficiaire", SCHEMA.amount: "montant",
+    SCHEMA.funder: "financeur", SCHEMA.fundedItem: "finance", DTKG.beneficiary: "bénéficiaire",
+    DTKG.sameDecisionAs: "même décision que", SCHEMA.amount: "montant",
     SCHEMA.value: "valeur", SCHEMA.currency: "devise", SCHEMA.startDate: "début", SCHEMA.endDate: "fin",
     SCHEMA.duration: "durée", SCHEMA.description: "description", DCTERMS.description: "description",
     SCHEMA.location: "lieu", SCHEMA.about: "sujet", SCHEMA.attendee: "participant",
@@ -358,7 +359,7 @@ def _actors(out: nx.MultiDiGraph, links: list[tuple[Node, URIRef, Node]], resour
     def collapsible(node: Node) -> bool:
         kind = d.type(node)
         if kind == "grant":
-            return ctx.value(node, SCHEMA.funder) is not None and ctx.value(node, SCHEMA.fundedItem) is not None
+            return ctx.value(node, SCHEMA.funder) is not None and _grant_target(ctx, node) is not None
         if kind == "membership":
             return ctx.value(node, ORG.member) is not None and ctx.value(node, ORG.organization) is not None
         return False
@@ -367,6 +368,14 @@ def _actors(out: nx.MultiDiGraph, links: list[tuple[Node, URIRef, Node]], resour
     kept = {n for n in resources if d.type(n) in ACTOR_TYPES or (d.type(n) in ("grant", "membership")
                                                                     and not collapsible(n))}
     collapsed = [n for n in resources if d.type(n) in ("grant", "membership") and collapsible(n)]
+    # An announced grant reconciled with its published record (dtkg:sameDecisionAs) is one link: the published
+    # grant's, whose panel carries the quotes of both sources.
+    merged: dict[Node, list[Node]] = defaultdict(list)
+    for n in list(collapsed):
+        published = ctx.value(n, DTKG.sameDecisionAs)
+        if published is not None and published in collapsed:
+            merged[published].append(n)
+            collapsed.remove(n)
     for node in resources:
         if node not in kept:
             continue
@@ -380,18 +389,43 @@ def _actors(out: nx.MultiDiGraph, links: list[tuple[Node, URIRef, Node]], resour
             out.add_edge(d.node_id(s), d.node_id(o), key=short_name(ctx, p), predicate=str(p),
                          label=predicate_label(ctx, p), kind="link", weight=1.0)
     for resource in collapsed:
-        _add_collapsed(out, resource, kept, outgoing, d)
+        _add_collapsed(out, resource, kept, outgoing, d, merged.get(resource, []))
     return out
 
 
+def _grant_target(ctx: Graph, grant: Node) -> Node | None:
+    """Where a grant's link goes: the organisation paid (dtkg:beneficiary), else what it funds."""
+    beneficiary = ctx.value(grant, DTKG.beneficiary)
+    if beneficiary is not None:
+        return beneficiary
+    items = sorted(ctx.objects(grant, SCHEMA.fundedItem))
+    return items[0] if items else None
+
+
+def _counts(ctx: Graph, grant: Node) -> tuple[bool, bool]:
+    """``(given, received)``: whether a grant's amount counts for its funder, and for its link's target, by the
+    rules of the saved queries total-by-funder and total-by-recipient (each decision once)."""
+    if ctx.value(grant, DTKG.sameDecisionAs) is not None:
+        return False, False
+    whole = ctx.value(grant, DCTERMS.isPartOf)
+    if whole is None or (whole, RDF.type, SCHEMA.MonetaryGrant) not in ctx:
+        return True, ctx.value(grant, DTKG.beneficiary) is not None
+    return False, (ctx.value(grant, DTKG.beneficiary) is not None and ctx.value(whole, DTKG.beneficiary) is None
+                   and ctx.value(whole, DTKG.sameDecisionAs) is None)
+
+
 def _add_collapsed(out: nx.MultiDiGraph, resource: Node, kept: set[Node],
-                   outgoing: dict[Node, list[tuple[URIRef, Node]]], d: _Describer) -> None:
-    """One funder → recipient edge for a grant, one member → organisation edge for a membership."""
+                   outgoing: dict[Node, list[tuple[URIRef, Node]]], d: _Describer,
+                   alternates: list[Node] = ()) -> None:
+    """One funder → beneficiary edge for a grant (with the quotes of the announced grants reconciled with it,
+    ``alternates``), one member → organisation edge for a membership."""
     ctx = d.g
     kind = d.type(resource)
     if kind == "grant":
-        source, target = ctx.value(resource, SCHEMA.funder), ctx.value(resource, SCHEMA.fundedItem)
-        ends = (SCHEMA.funder, SCHEMA.fundedItem, SCHEMA.amount)
+        source, target = ctx.value(resource, SCHEMA.funder), _grant_target(ctx, resource)
+        ends = (SCHEMA.funder, DTKG.beneficiary, SCHEMA.amount)
+        if target != ctx.value(resource, DTKG.beneficiary):
+            ends += (SCHEMA.fundedItem,)
     else:
         source, target = ctx.value(resource, ORG.member), ctx.value(resource, ORG.organization)
         ends = (ORG.member, ORG.organization)
@@ -405,7 +439,11 @@ def _add_collapsed(out: nx.MultiDiGraph, resource: Node, kept: set[Node],
     attrs: dict = {"predicate": str(SCHEMA.MonetaryGrant if kind == "grant" else ORG.Membership),
                    "kind": kind, "resource": str(resource), "facts": facts,
                    "quotes": list(d.quotes.get(resource, [])), "weight": 1.0}
+    for alternate in alternates:
+        attrs["quotes"] += list(d.quotes.get(alternate, []))
+        attrs["facts"].append(("même décision que", d.label(alternate)))
     if kind == "grant":
+        attrs["counts_given"], attrs["counts_received"] = _counts(ctx, resource)
         amount = d.amount(resource)
         kinds = sorted(d.label(k) for k in ctx.objects(resource, DCTERMS.type))
         years = [str(ctx.value(resource, p))[:4] for p in (SCHEMA.startDate, SCHEMA.endDate)

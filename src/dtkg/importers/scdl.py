@@ -6,9 +6,15 @@ Each valid row becomes a ``schema:MonetaryGrant`` with the seed data's terms: ``
 ``schema:description`` (``objet``), ``dcterms:type`` (``nature``, a concept of the grant-kind scheme),
 ``dtkg:awardedUnder`` (``dispositifAide``) and ``dcterms:identifier`` (``referenceDecision``); the other fields are
 kept as ``schema:additionalProperty``. Organisations are identified by SIREN (the first 9 digits of the SIRET) or
-RNA number, and reconciled with the data. When a row gives a beneficiary's share of a grant with several
-beneficiaries (``pourcentageSubvention`` < 1), the whole grant carries ``montant`` and the row's share, computed
-as ``montant × pourcentageSubvention``, is ``dcterms:isPartOf`` it (an inferred statement says so).
+RNA number, and reconciled with the data; the organisation paid is the grant's ``dtkg:beneficiary`` (also stated as
+``schema:fundedItem``).
+
+Rows of one decision (same ``idAttribuant`` and ``referenceDecision``, or, without a reference, same
+``idAttribuant``, ``dateConvention`` and ``objet``) are one grant shared by several beneficiaries: the decision is a
+grant with the total and no beneficiary of its own, and each beneficiary's share is ``dcterms:isPartOf`` it. How
+``montant`` is read is decided from the rows (see :func:`read_decision`) and written in the import report for every
+such decision. A single row with ``pourcentageSubvention`` < 1 keeps its ``montant``: the percentage is a rate (of
+co-financing, of the project's cost) kept as it is, never used to shrink the amount.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import datetime as _dt
 import hashlib
 import time
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 
 from rdflib import URIRef
@@ -102,6 +108,7 @@ class ScdlRow:
     rae: str = ""
     notified: bool | None = None
     share: Decimal | None = None  # pourcentageSubvention when below 1
+    rate: Decimal | None = None  # pourcentageSubvention as given (a fraction), 1 included
     scheme: str = ""  # dispositifAide
 
 
@@ -159,7 +166,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
             notified = parse_bool(cell("notificationUE"))
         except ValueProblem as exc:
             problem("notificationUE", f"{exc}: left out", severity="warning")
-    share = None
+    share = rate = None
     if cell("pourcentageSubvention"):
         try:
             pct = parse_decimal(cell("pourcentageSubvention"))
@@ -170,6 +177,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
             if not 0 < pct <= 1:
                 raise ValueProblem("a share is a fraction greater than 0 and at most 1 (1.00 = 100 %)")
             share = pct if pct < 1 else None
+            rate = pct
         except ValueProblem as exc:
             problem("pourcentageSubvention", str(exc))
     purpose = clean_text(cell("objet"))
@@ -187,8 +195,84 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
         beneficiary=OrgId(siren=siret[:9] if siret else None, rna=rna, siret=siret), purpose=purpose,
         amount=amount, decision=clean_text(cell("referenceDecision")), natures=natures,
         conditions=clean_text(cell("conditionsVersement")), period=period, rae=clean_text(cell("idRAE")),
-        notified=notified, share=share, scheme=clean_text(cell("dispositifAide")),
+        notified=notified, share=share, rate=rate, scheme=clean_text(cell("dispositifAide")),
     )
+
+
+#: How far (in euros) ``montant_i / pourcentage_i`` may stray from one total and still be read as one: the amounts
+#: are rounded to the cent, so the quotient of a share of p carries an error of up to 0.005 / p.
+_CENT = Decimal("0.01")
+
+
+@dataclass
+class DecisionReading:
+    """How the ``montant`` of the rows of one decision is read, with the amounts that follow and why."""
+
+    reading: str  # "per-beneficiary", "shared-total" or "ambiguous"
+    total: Decimal
+    shares: list[Decimal]
+    reason: str
+
+
+def _apportion(total: Decimal, rates: list[Decimal]) -> list[Decimal]:
+    """``total`` split by ``rates`` into amounts rounded to the cent that add up to ``total`` exactly (largest
+    remainder method), so that the beneficiaries' shares account for the whole decision, no cent more or less."""
+    raw = [total * rate for rate in rates]
+    floors = [value.quantize(_CENT, rounding=ROUND_FLOOR) for value in raw]
+    left = int(((total - sum(floors)) / _CENT).to_integral_value())
+    order = sorted(range(len(raw)), key=lambda i: (floors[i] - raw[i], i))
+    for i in order[:max(left, 0)]:
+        floors[i] += _CENT
+    return floors
+
+
+def read_decision(amounts: list[Decimal], rates: list[Decimal | None]) -> DecisionReading:
+    """Decide what ``montant`` means on the rows of one decision, from the rows themselves.
+
+    - *per-beneficiary*: every row gives its percentage and ``montant_i / pourcentage_i`` is one total for all rows
+      (the schema's own example: 22 000.80 / 0.8 = 5 500.20 / 0.2 = 27 501); each row's ``montant`` is its share.
+    - *shared total*: the same ``montant`` on every row and percentages adding up to 1; the shares are computed.
+    - *ambiguous*: neither, or both (e.g. 5 000 at 0.5 twice); the per-beneficiary reading is kept, as the schema's
+      example and national aggregators read the column, and the report says so.
+    """
+    given = all(rate is not None for rate in rates)
+    full = [rate if rate is not None else Decimal(1) for rate in rates]
+    per_row = False
+    if given:
+        quotients = [amount / rate for amount, rate in zip(amounts, full)]
+        tolerance = max(Decimal("0.005") / rate for rate in full) * 2
+        per_row = max(quotients) - min(quotients) <= tolerance
+    rate_sum = sum(full)
+    shared = given and len(set(amounts)) == 1 and abs(rate_sum - 1) <= Decimal("0.001")
+    percents = " + ".join(decimal_lexical(r) for r in full)
+    if per_row and not shared:
+        total = sum(amounts, Decimal(0))
+        return DecisionReading("per-beneficiary", total, list(amounts),
+                               f"montant read as each beneficiary's amount: montant / pourcentageSubvention gives "
+                               f"one total on every row; decision total {format_amount(total)}")
+    if shared and not per_row:
+        total = amounts[0]
+        return DecisionReading("shared-total", total, _apportion(total, full),
+                               f"montant read as the decision's total ({format_amount(total)}), the same on every "
+                               f"row, shared by the percentages ({percents} = 1)")
+    total = sum(amounts, Decimal(0))
+    why = ("both readings fit the rows" if per_row and shared else
+           "the percentages neither give one total nor share one amount")
+    return DecisionReading("ambiguous", total, list(amounts),
+                           f"ambiguous montant ({why}): read as each beneficiary's amount, the schema's example and "
+                           f"national aggregators' reading; decision total {format_amount(total)}")
+
+
+def decision_key(r: "ScdlRow") -> tuple[str, ...]:
+    """Rows with the same key are one decision: same funder and ``referenceDecision``, or, without a reference,
+    same funder, ``dateConvention`` and ``objet``."""
+    if r.decision:
+        return ("ref", r.funder_siret, r.decision)
+    return ("date", r.funder_siret, r.convention.isoformat(), " ".join(r.purpose.casefold().split()))
+
+
+def _beneficiary_key(r: "ScdlRow") -> str:
+    return r.beneficiary.siret or r.beneficiary.rna or normalise_name(r.beneficiary_name)
 
 
 def _digest(*parts: str) -> str:
@@ -217,68 +301,125 @@ class _ScdlWriter:
         return _digest(r.funder_siret, r.decision, who if with_beneficiary else "", purpose,
                        decimal_lexical(r.amount, places=2), r.convention.isoformat())
 
-    def write(self, r: ScdlRow) -> None:
-        b, add, src = self.b, self.b.add, self.source
-        bodies: list[URIRef] = []
+    def _organisations(self, r: ScdlRow, bodies: list[URIRef]) -> tuple[URIRef, URIRef, str]:
+        """The funder and beneficiary of a row, reconciled with the data: (funder, beneficiary, funder's label)."""
+        b = self.b
         funder_id = OrgId(siren=r.funder_siret[:9], siret=r.funder_siret)
         funder = self.r.organisation(funder_id, r.funder_name)
         self.note(r.number, "nomAttribuant", r.funder_name, funder.notes)
-        b.organisation(funder, funder_id, r.funder_name, src)
+        b.organisation(funder, funder_id, r.funder_name, self.source)
         beneficiary = self.r.organisation(r.beneficiary, r.beneficiary_name)
         self.note(r.number, "nomBeneficiaire", r.beneficiary_name, beneficiary.notes)
-        b.organisation(beneficiary, r.beneficiary, r.beneficiary_name, src)
+        b.organisation(beneficiary, r.beneficiary, r.beneficiary_name, self.source)
         for match in (funder, beneficiary):
             if match.first:
                 bodies.append(match.iri)
+        funder_label = self.b.known.display(funder.iri) if funder.known else r.funder_name
+        return funder.iri, beneficiary.iri, funder_label
 
+    def _unique_key(self, r: ScdlRow) -> str:
         key = self.grant_key(r, with_beneficiary=True)
         if key in self.seen_keys:
             first_row = self.seen_keys[key]
             self.report.warning(self.file, r.number, "", "", f"same funder, decision, beneficiary, object, amount "
                                 f"and date as row {first_row}: imported as another grant (remove the row if it "
                                 "repeats that one)")
-            key = _digest(key, str(r.number))
-        else:
-            self.seen_keys[key] = r.number
-        grant = URIRef(f"{DEFAULT_BASE}grant/scdl-{key}")
-        funder_label = self.b.known.display(funder.iri) if funder.known else r.funder_name
-        amount_text = format_amount(r.amount)
-        if r.share is None:
-            label = f"Subvention « {r.purpose} » de {funder_label} à {r.beneficiary_name} ({amount_text})"
-            self._grant(grant, r, funder.iri, [beneficiary.iri], r.amount, label)
-        else:
-            whole = URIRef(f"{DEFAULT_BASE}grant/scdl-{self.grant_key(r, with_beneficiary=False)}")
-            if whole not in self.wholes:
-                self.wholes.add(whole)
-                label = (f"Subvention « {r.purpose} » de {funder_label} à plusieurs bénéficiaires "
-                         f"({amount_text} au total)")
-                self._grant(whole, r, funder.iri, [beneficiary.iri], r.amount, label)
-            else:
-                add((whole, SCHEMA.fundedItem, beneficiary.iri))
-            part = (r.amount * r.share).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            percent = decimal_lexical((r.share * 100).normalize()).removesuffix(".0")
-            label = (f"Part de {r.beneficiary_name} ({percent} %) de la subvention « {r.purpose} » de "
-                     f"{funder_label} ({format_amount(part)})")
-            self._grant(grant, r, funder.iri, [beneficiary.iri], part, label, whole=whole)
-            bodies.append(whole)
+            return _digest(key, str(r.number))
+        self.seen_keys[key] = r.number
+        return key
+
+    def write(self, r: ScdlRow) -> None:
+        """A decision with one row: one grant paid to its beneficiary, for its ``montant``.
+
+        A ``pourcentageSubvention`` below 1 is kept as the rate it is (``schema:additionalProperty``); the amount is
+        not shrunk by it."""
+        bodies: list[URIRef] = []
+        funder, beneficiary, funder_label = self._organisations(r, bodies)
+        grant = URIRef(f"{DEFAULT_BASE}grant/scdl-{self._unique_key(r)}")
+        label = f"Subvention « {r.purpose} » de {funder_label} à {r.beneficiary_name} ({format_amount(r.amount)})"
+        self._grant(grant, r, funder, beneficiary, r.amount, label)
+        if r.share is not None:
+            self.b.property_value(grant, "pourcentageSubvention", lit(decimal_lexical(r.share), datatype=XSD.decimal))
         bodies.append(grant)
+        self._award(grant, r, bodies)
+        self.b.row_annotation(self.source, r.number, bodies)
+
+    def write_decision(self, rows: list[ScdlRow]) -> None:
+        """The rows of one decision: one grant for the decision's total, with no beneficiary of its own, and one
+        share per row (``dcterms:isPartOf`` the decision) paid to that row's beneficiary. The reading of
+        ``montant`` goes to the report; amounts that are computed rather than read are inferred statements."""
+        first = rows[0]
+        reading = read_decision([r.amount for r in rows], [r.rate for r in rows])
+        rows_text = ", ".join(str(r.number) for r in rows)
+        where = (f"referenceDecision {first.decision}" if first.decision else
+                 f"dateConvention {first.convention.isoformat()} and objet")
+        self.report.add(self.file, first.number, "montant", "; ".join(decimal_lexical(r.amount, places=2)
+                                                                      for r in rows),
+                        "warning" if reading.reading == "ambiguous" else "info",
+                        f"rows {rows_text} are one decision (same idAttribuant and {where}) with "
+                        f"{len(rows)} beneficiaries: {reading.reason}")
+        bodies_of: dict[int, list[URIRef]] = {r.number: [] for r in rows}
+        resolved = [self._organisations(r, bodies_of[r.number]) for r in rows]
+        funder, _, funder_label = resolved[0]
+        key = _digest("decision", *decision_key(first), decimal_lexical(reading.total, places=2))
+        whole = URIRef(f"{DEFAULT_BASE}grant/scdl-{key}")
+        label = (f"Subvention « {first.purpose} » de {funder_label} à {len(rows)} bénéficiaires "
+                 f"({format_amount(reading.total)} au total)")
+        added = self._grant(whole, first, funder, None, reading.total, label)
+        if reading.reading != "shared-total" and added is not None:
+            self._inferred(added, f"Total de la décision : somme des montants de ses {len(rows)} lignes "
+                                  f"(lecture « {reading.reading} » du montant ; {reading.reason}).")
+        self.wholes.add(whole)
+        for r, (_, beneficiary, _), amount in zip(rows, resolved, reading.shares):
+            share = URIRef(f"{DEFAULT_BASE}grant/scdl-{self._unique_key(r)}")
+            percent = decimal_lexical(((r.rate or Decimal(1)) * 100).normalize()).removesuffix(".0")
+            label = (f"Part de {r.beneficiary_name} ({percent} %) de la subvention « {r.purpose} » de "
+                     f"{funder_label} ({format_amount(amount)})")
+            added = self._grant(share, r, funder, beneficiary, amount, label)
+            self.b.add((share, DCTERMS.isPartOf, whole))
+            if r.rate is not None:
+                self.b.property_value(share, "pourcentageSubvention", lit(decimal_lexical(r.rate),
+                                                                          datatype=XSD.decimal))
+            if reading.reading == "shared-total" and added is not None:
+                self._inferred(added, f"Part du bénéficiaire calculée : montant total "
+                                      f"{decimal_lexical(reading.total, places=2)} € × pourcentageSubvention "
+                                      f"{decimal_lexical(r.rate or Decimal(1))}, arrondie au centime (les parts "
+                                      "arrondies font le total exact).")
+            bodies = bodies_of[r.number] + [share, whole]
+            self._award(share, r, bodies)
+            if r is first:
+                self._award(whole, r, bodies)
+            self.b.row_annotation(self.source, r.number, bodies)
+
+    def _award(self, grant: URIRef, r: ScdlRow, bodies: list[URIRef]) -> None:
         if r.scheme:
             call = self._call(r)
-            add((grant, DTKG.awardedUnder, call))
-            if r.share is not None:
-                add((whole, DTKG.awardedUnder, call))
+            self.b.add((grant, DTKG.awardedUnder, call))
             if self.r.first_time(call) and not self.b.known.exists(call):
                 bodies.append(call)
-        b.row_annotation(src, r.number, bodies)
 
-    def _grant(self, grant: URIRef, r: ScdlRow, funder: URIRef, recipients: list[URIRef], amount: Decimal,
-               label: str, *, whole: URIRef | None = None) -> None:
+    def _inferred(self, added: tuple, comment: str) -> None:
+        """State that the amount ``added`` (its node and value) is computed, not read, and how."""
+        node, value = added
+        add = self.b.add
+        statement = blank()
+        add((statement, RDF.type, DTKG.InferredStatement))
+        add((statement, RDF.type, RDF.Statement))
+        add((statement, RDF.subject, node))
+        add((statement, RDF.predicate, SCHEMA.value))
+        add((statement, RDF.object, value))
+        add((statement, RDFS.comment, lit(comment, lang="fr")))
+        add((statement, PROV.wasDerivedFrom, self.source))
+
+    def _grant(self, grant: URIRef, r: ScdlRow, funder: URIRef, beneficiary: URIRef | None, amount: Decimal,
+               label: str) -> tuple | None:
         b, add, src = self.b, self.b.add, self.source
         add((grant, RDF.type, SCHEMA.MonetaryGrant))
         b.name(grant, label, from_file=False)
         add((grant, SCHEMA.funder, funder))
-        for recipient in recipients:
-            add((grant, SCHEMA.fundedItem, recipient))
+        if beneficiary is not None:
+            add((grant, DTKG.beneficiary, beneficiary))
+            add((grant, SCHEMA.fundedItem, beneficiary))
         added = b.amount(grant, amount, "EUR")
         add((grant, SCHEMA.description, lit(r.purpose, lang="fr")))
         add((grant, DCTERMS.date, lit(r.convention.isoformat(), datatype=XSD.date)))
@@ -296,22 +437,7 @@ class _ScdlWriter:
         if r.notified is not None:
             b.property_value(grant, "notificationUE", lit("true" if r.notified else "false", datatype=XSD.boolean))
         add((grant, PROV.wasDerivedFrom, src))
-        if whole is not None:
-            add((grant, DCTERMS.isPartOf, whole))
-            b.property_value(grant, "pourcentageSubvention",
-                             lit(decimal_lexical(r.share), datatype=XSD.decimal))
-            if added is not None:
-                node, value = added
-                statement = blank()
-                add((statement, RDF.type, DTKG.InferredStatement))
-                add((statement, RDF.type, RDF.Statement))
-                add((statement, RDF.subject, node))
-                add((statement, RDF.predicate, SCHEMA.value))
-                add((statement, RDF.object, value))
-                add((statement, RDFS.comment, lit(
-                    f"Part du bénéficiaire calculée : montant total {decimal_lexical(r.amount, places=2)} € × "
-                    f"pourcentageSubvention {decimal_lexical(r.share)}, arrondie au centime.", lang="fr")))
-                add((statement, PROV.wasDerivedFrom, src))
+        return added
 
     def _call(self, r: ScdlRow) -> URIRef:
         call = URIRef(f"{DEFAULT_BASE}call/dispositif-{slugify(r.scheme, max_length=80)}")
@@ -371,7 +497,9 @@ def import_scdl(
     known = KnownData(folder, seed=seed, exclude=[output])
     timings["index"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    reconciler = Reconciler(known, run_key=f"scdl:{slug}")
+    # one key for every SCDL file: an organisation known by its name only is the same resource in every file
+    # that names it the same way, so that a grant published in two files keeps one beneficiary
+    reconciler = Reconciler(known, run_key="scdl")
     builder = Builder(reconciler)
     source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/scdl-{slug}"),
                         label=f"Subventions au format SCDL : fichier {table.path.name}", table=table,
@@ -379,13 +507,25 @@ def import_scdl(
                         standard=STANDARD)
     writer = _ScdlWriter(builder, source.iri, report, file)
     imported = 0
+    decisions: dict[tuple[str, ...], list[ScdlRow]] = {}
     with progress_bar("Importing rows", len(table.rows), enabled=progress) as advance:
         for row in table.rows:
             checked = _check_row(row, cols, report, file, strict)
             if checked is not None:
-                writer.write(checked)
+                group = decisions.setdefault(decision_key(checked), [])
+                who = _beneficiary_key(checked)
+                if any(_beneficiary_key(other) == who for other in group):
+                    # the same beneficiary twice in one decision: a repeated row, kept apart and reported
+                    decisions[(*decision_key(checked), str(checked.number))] = [checked]
+                else:
+                    group.append(checked)
                 imported += 1
             advance(1)
+    for rows in decisions.values():
+        if len(rows) == 1:
+            writer.write(rows[0])
+        else:
+            writer.write_decision(rows)
     if not table.rows:
         report.warning(file, 1, "", "", "the file has a header but no data rows")
     timings["convert"] = time.perf_counter() - clock

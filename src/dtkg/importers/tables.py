@@ -724,6 +724,8 @@ class _TableImport:
         self.b.name(iri, label, from_file=bool(ctx.cell("label")))
         add((iri, SCHEMA.funder, funder))
         add((iri, SCHEMA.fundedItem, recipient))
+        if self.resolve(ctx.cell("recipient"), ("organisation",)) == recipient:
+            add((iri, DTKG.beneficiary, recipient))  # an organisation is paid; a place or network is earmarked
         self.b.amount(iri, amount, currency)
         if ctx.cell("kind"):
             add((iri, DCTERMS.type, self.b.concept(GRANT_KIND_SCHEME, "grant-kind", clean_text(ctx.cell("kind")),
