@@ -50,12 +50,18 @@ class Report:
 
     def __post_init__(self) -> None:
         for entry in self.entries:
-            (self._errors if entry.severity == ERROR else self._warnings).append(entry)
+            self._index(entry)
 
     def add(self, file: str, row: int, column: str, value: str, severity: str, reason: str) -> None:
         entry = ReportEntry(file, row, column, value, severity, reason)
         self.entries.append(entry)
-        (self._errors if severity == ERROR else self._warnings).append(entry)
+        self._index(entry)
+
+    def _index(self, entry: ReportEntry) -> None:
+        if entry.severity == ERROR:
+            self._errors.append(entry)
+        elif entry.severity == WARNING:
+            self._warnings.append(entry)
 
     def error(self, file: str, row: int, column: str, value: str, reason: str) -> None:
         self.add(file, row, column, value, ERROR, reason)
