@@ -43,7 +43,7 @@ ORG_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b(?:Département|Conseil [Dd]épartemental)\s+{_PREP}\s*{NAME}"), "collectivite"),
     (re.compile(rf"\b(?:Communauté\s+[Uu]rbaine|Communauté\s+d{AP}\s?[Aa]gglomération|Communauté\s+de\s+[Cc]ommunes"
                 rf"|Métropole(?:\s+[Ee]uropéenne)?)\s+{_PREP}\s*{NAME}"), "intercommunalite"),
-    (re.compile(rf"\b(?:Ville|Mairie|Commune)\s+{_PREP}\s*{NAME}"), "commune"),
+    (re.compile(rf"\b(?:Ville|Mairie|Commune|[Cc]onseil [Mm]unicipal)\s+{_PREP}\s*{NAME}"), "commune"),
     (re.compile(rf"\b(?:Mutualité|Caisse|Centre|Agence|Banque|Chambre|Université|Syndicat|Fondation|Fédération"
                 rf"|Union|Office|Institut|Groupement|Coopérative|Mission|Préfecture|Direction|Conseil)"
                 rf"(?:{_SEP}{CAP})+"), "autre"),
@@ -91,6 +91,10 @@ FUND_CUES = re.compile(r"\b(?:aides?|subventions?|soutien|soutenu|financ\w*|dota
                        r"|contributions?|versée?s?|attribuée?s?|accordée?s?|allouée?s?|octroyée?s?|mobilis\w*"
                        r"|accompagn\w*|investi\w*|cofinanc\w*|destinée?s?|fonds|prime|bourse)\b", re.IGNORECASE)
 NOT_GRANT = re.compile(r"\b(?:coût|budget\s+(?:total|global)|chiffre\s+d.affaires|salaire|prix|tarif)\b", re.IGNORECASE)
+#: A sentence that asks for money or plans it does not say that a grant was given.
+REQUEST = re.compile(r"\b(?:sollicit\w*|demande\w*|envisag\w*|pourrai\w*|candidat\w*|souhait\w*)\b", re.IGNORECASE)
+FUND_VERB_RE = re.compile(r"\b(?:vers|attribu|accord|allou|octroi|octroy|apport|financ|soutien|soutenu|accompagn"
+                          r"|mobilis|consacr|décid|subventionn)\w*\b")
 FUND_VERBS = {"soutenir", "accompagner", "financer", "aider", "subventionner", "cofinancer", "doter"}
 GIVE_VERBS = {"attribuer", "accorder", "verser", "allouer", "octroyer", "apporter", "consacrer", "mobiliser",
               "investir", "engager", "voter", "débloquer", "destiner", "réserver"}
@@ -264,7 +268,7 @@ class Finder:
                 name = _trim_connectors(m.group(0))
                 end = m.start() + len(name)
                 if kind == "commune":
-                    town = re.sub(rf"^\w+\s+{_PREP}\s*", "", name)
+                    town = re.sub(rf"^(?:Ville|Mairie|Commune|[Cc]onseil [Mm]unicipal)\s+{_PREP}\s*", "", name)
                     name, kind2 = f"Commune de {town}" if not re.match(r"^[AEIOUÉÈÂÎÔY]", town) else f"Commune d’{town}", "collectivite"
                 else:
                     kind2 = kind
@@ -345,7 +349,7 @@ class Finder:
             (rf"\b(?:Communauté(?:\s+[Uu]rbaine)?|Métropole|[Aa]gglomération|[Ii]ntercommunalité)\b(?!\s+(?:{_PREP}|"
              rf"[Uu]rbaine|d{AP}))", lambda e: e.org_kind == "intercommunalite" or normalise_name(e.name).startswith(
                 ("communaute", "metropole"))),
-            (r"\b(?:la\s+[Vv]ille|la\s+[Cc]ommune|la\s+municipalité)\b(?!\s+d)",
+            (r"\b(?:la\s+[Vv]ille|la\s+[Cc]ommune|la\s+municipalité|le\s+[Cc]onseil\s+municipal)\b(?!\s+(?:de|du|des)\b|\s+d[’'])",
              lambda e: normalise_name(e.name).startswith("commune")),
         ]
         for pattern, test in rules:
@@ -403,7 +407,8 @@ class Finder:
         return any(m.start < end and start < m.end for m in self.x.mentions)
 
     def mention_starting(self, pos: int, kinds: tuple[str, ...] = ("organisation", "place", "network"),
-                         slack: str = rf"\s*(?:l{AP}|la\s|le\s|les\s|du\s|des\s|de\s|au\s|aux\s)?\s*") -> Mention | None:
+                         slack: str = rf"\s*(?:l{AP}|la\s|le\s|les\s|du\s|des\s|de\s|au\s|aux\s)?\s*"
+                                      rf"(?:association\s|{PLACE_KIND}\s)?\s*") -> Mention | None:
         m = re.match(slack, self.text[pos:])
         at = pos + (m.end() if m else 0)
         best = [mm for mm in self.x.mentions if pos <= mm.start <= at and mm.key.split(":")[0] in kinds]
@@ -504,7 +509,8 @@ class Finder:
                     ent = self.org(f"Commune de {town}", "collectivite", (start, start + len(town)))
                     self.mention(start, start + len(town), ent.key, alias=True)
                     return ent.key, start + len(town), ""
-        for word, test in (("régional", "region"), ("départemental", "departement")):
+        for word, test in (("régional", "region"), ("départemental", "departement"), ("métropolitain", "metropole"),
+                           ("communautaire", "communaute"), ("municipal", "commune")):
             if word in role:
                 regs = {e.key for e in self.x.of_kind("organisation") if normalise_name(e.name).startswith(test)}
                 if len(regs) == 1:
@@ -595,12 +601,26 @@ class Finder:
                     "place", pid, self.gaz.label("place", known) if known else name, known=bool(known),
                     insee=commune[0], commune=commune[1], third_place=third, cite=(m.start(), m.end())))
                 self.mention(name_start, name_start + len(raw_name), ent.key)
+        self.find_repeats()
         for m in NETWORK_RE.finditer(text):
             local = self.gaz.lookup_prefix("network", m.group(0)) or self.gaz.lookup("network", m.group(0))
             if local:
                 self.add_entity(Entity("network", local, self.gaz.label("network", local), known=True,
                                        cite=(m.start(), m.end())))
                 self.mention(m.start(), m.end(), f"network:{local}")
+
+    def find_repeats(self) -> None:
+        """Later occurrences of the name of a place or organisation already found (``La Station``)."""
+        for ent in list(self.x.entities.values()):
+            if ent.kind not in ("place", "organisation"):
+                continue
+            names = {ent.name, re.sub(rf"^(?:L{AP}|Le |La |Les )", "", ent.name) if ent.name.isupper() else ent.name}
+            for name in names:
+                if len(name) < 4:
+                    continue
+                for m in re.finditer(rf"(?<![\w-]){re.escape(name)}(?![\w-])", self.text):
+                    if not self.overlaps_mention(m.start(), m.end()):
+                        self.mention(m.start(), m.end(), ent.key, alias=True)
 
     def _place_cite(self, start: int, end: int) -> tuple[int, int]:
         s, e = self.sentence_of(start)
@@ -637,7 +657,8 @@ class Finder:
             value = amount_value(m)
             s_start, s_end = self.sentence_of(m.start())
             sentence = text[s_start:s_end]
-            if not FUND_CUES.search(sentence) or NOT_GRANT.search(text[max(s_start, m.start() - 40):m.start()]):
+            if (not FUND_CUES.search(sentence) or NOT_GRANT.search(text[max(s_start, m.start() - 40):m.start()])
+                    or REQUEST.search(sentence)):
                 self.x.notes.append((m.start(), m.end(), "montant sans aide reconnue : non repris"))
                 continue
             c_start, c_end = self.clause(m.start(), m.end(), s_start, s_end)
@@ -649,15 +670,22 @@ class Finder:
             if k:
                 kind = k.group(1).lower()
             start, end, notes = self.period(clause)
+            previous = self.x.grants[-1] if self.x.grants else None
+            share = bool(previous and re.search(r"\b(?:[Ss]ur cette somme|[Ss]ur ce montant|[Pp]armi (?:ces|cette)|dont)\b",
+                                                 text[max(s_start, c_start - 20):m.start()]) and value < previous.amount)
+            inherited = []
+            if funder is None and previous is not None:
+                funder = f"organisation:{previous.funder}"
+                if not share:
+                    inherited.append(f"déduit : financeur repris de la subvention précédente ({previous.funder})")
             if funder is None or recipient is None:
                 what = " et ".join(w for w, v in (("financeur", funder), ("bénéficiaire", recipient)) if v is None)
                 self.x.notes.append((m.start(), m.end(), f"montant de {value:,.0f} € : {what} introuvable(s), "
                                                          "subvention non reprise".replace(",", " ")))
                 continue
             part_of = ""
-            previous = self.x.grants[-1] if self.x.grants else None
-            if previous and re.search(r"\b(?:[Ss]ur cette somme|[Ss]ur ce montant|[Pp]armi (?:ces|cette)|dont)\b",
-                                      text[max(s_start, c_start - 20):m.start()]) and value < previous.amount:
+            notes.extend(inherited)
+            if share and previous is not None:
                 part_of = previous.id
             elif re.search(r"\bau titre (?:de l[’']investissement|du fonctionnement)\b", clause):
                 whole = [g for g in self.x.grants if g.funder == self.x.entities[funder].id and g.kind == kind and g.amount > value]
@@ -666,7 +694,7 @@ class Finder:
                     notes.append(f"déduit : part de l’aide {kind} de {_fmt(whole[-1].amount)} (« au titre de »)")
             call = self.call_for(m.start())
             rec_ent = self.x.entities[recipient]
-            gid = self.new_id(f"{self.x.entities[funder].id}-{rec_ent.id}-{kind or 'aide'}-{int(value)}")
+            gid = self.new_id(f"{self.x.entities[funder].id[:30]}-{rec_ent.id[:30]}-{kind or 'aide'}-{int(value)}")
             cite = (c_start, c_end)
             self.x.grants.append(Grant(gid, self.x.entities[funder].id, recipient, value, kind, start, end, call,
                                        part_of, cite, (m.start(), m.end()), notes))
@@ -705,6 +733,14 @@ class Finder:
         funder, _ = self.by_parse(m.start(), s_start)
         if funder:
             return funder
+        # the subject of a funding verb: "La MEL a financé", "le conseil municipal décide d'attribuer"
+        verbs = list(FUND_VERB_RE.finditer(text, s_start, m.start()))
+        for verb in reversed(verbs):
+            subjects = [mm for mm in self.x.mentions if mm.key.startswith("organisation:") and s_start <= mm.end
+                        <= verb.start() and re.fullmatch(r"[\s\w’']{0,30}", text[mm.end:verb.start()])
+                        and not re.search(rf"(?:\b(?:de|du|des|à|au|aux|par)\s*|d{AP})$", text[max(s_start, mm.start - 6):mm.start])]
+            if subjects:
+                return max(subjects, key=lambda mm: mm.end).key
         if re.match(r"\s*(?:Ce|Cette|Cet)\s+(?:soutien|aide|financement|subvention|accompagnement|engagement)",
                     text[s_start:]):
             prev = self.previous_sentence(s_start)
@@ -715,7 +751,12 @@ class Finder:
 
     def recipient_of(self, m: re.Match[str], c_start: int, c_end: int, s_start: int) -> str | None:
         text = self.text
-        for cue in re.finditer(rf"\b(?:versée?s?|attribuée?s?|accordée?s?|allouée?s?|octroyée?s?|destinée?s?|apportée?s?)"
+        direct = re.match(r"\s*(?:à|aux?)\s", text[m.end():c_end])
+        if direct:
+            found = self.mention_starting(m.end() + direct.end())
+            if found:
+                return found.key
+        for cue in re.finditer(rf"\b(?:vers|attribu|accord|allou|octroy|destin|apport)\w*"
                                rf"\b[^;]*?\b(?:à|aux?)\s|\bau profit\s+(?:de|du|des)\s*|\bà destination\s+(?:de|du|des)\s*"
                                rf"|\b(?:pour|en faveur)\s+(?:de\s+)?(?=l{AP}|la\s|le\s|les\s|du\s|des\s)", text[c_start:c_end]):
             found = self.mention_starting(c_start + cue.end())
@@ -770,9 +811,16 @@ class Finder:
         if verb is None:
             return None, None
         funder = recipient = None
+        pronoun = None
         passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
         for child in verb.children:
-            key = self.key_of_token(child)
+            if child.lower_ in ("lui", "leur") and verb.lemma_ in GIVE_VERBS:
+                pronoun = child
+                continue
+            if child.lower_ == "qui" and verb.dep_.startswith("acl"):
+                key = self.key_of_token(verb.head)
+            else:
+                key = self.key_of_token(child)
             if key is None:
                 continue
             dep = child.dep_
@@ -790,6 +838,12 @@ class Finder:
             elif dep in ("iobj", "obl:arg", "obl:mod", "obl") and verb.lemma_ in GIVE_VERBS:
                 if any(c.lower_ in ("à", "au", "aux") for c in child.children):
                     recipient = recipient or key
+        if recipient is None and pronoun is not None:
+            # "qui lui accorde": the last organisation or place named before the pronoun, other than the funder
+            before = [m for m in self.x.mentions if sent.start_char <= m.start < pronoun.idx and m.key != funder
+                      and m.key.split(":")[0] in ("organisation", "place")]
+            if before:
+                recipient = max(before, key=lambda m: m.start).key
         return funder, recipient
 
     def key_of_token(self, tok: Any) -> str | None:
@@ -869,6 +923,7 @@ class Finder:
         self.find_places()
         self.find_people()
         self.find_roles()
+        self.find_org_aliases()
         self.find_calls()
         self.find_grants()
         self.x.mentions.sort(key=lambda m: (m.start, -m.end))
@@ -881,7 +936,7 @@ def _role_key(role: str) -> str:
                       ("adjointe", "adjoint"), ("deleguee", "delegue"), ("chargee", "charge"),
                       ("tresoriere", "tresorier"), ("coordinatrice", "coordinateur"), ("fondatrice", "fondateur"),
                       ("animatrice", "animateur"), ("regionale", "regional"), ("departementale", "departemental"),
-                      ("municipale", "municipal"), ("generale", "general"), ("prefete", "prefet"),
+                      ("municipale", "municipal"), ("metropolitaine", "metropolitain"), ("generale", "general"), ("prefete", "prefet"),
                       ("deputee", "depute"), ("senatrice", "senateur"), ("gerante", "gerant")):
         key = re.sub(rf"\b{fem}\b", masc, key)
     return key
