@@ -42,14 +42,14 @@ ORG_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\bConseil [Rr]égional\s+(?:des\s+|de\s+|du\s+)?{NAME}"), "collectivite"),
     (re.compile(rf"\b(?:Département|Conseil [Dd]épartemental)\s+{_PREP}\s*{NAME}"), "collectivite"),
     (re.compile(rf"\b(?:Communauté\s+[Uu]rbaine|Communauté\s+d{AP}\s?[Aa]gglomération|Communauté\s+de\s+[Cc]ommunes"
-                rf"|Métropole(?:\s+[Ee]uropéenne)?)\s+{_PREP}\s*{NAME}"), "intercommunalite"),
+                rf"|Métropole(?:\s+[Ee]uropéenne)?)(?:\s+{_PREP})?\s*{NAME}"), "intercommunalite"),
     (re.compile(rf"\b(?:Ville|Mairie|Commune|[Cc]onseil [Mm]unicipal)\s+{_PREP}\s*{NAME}"), "commune"),
     (re.compile(rf"\b(?:Mutualité|Caisse|Centre|Agence|Banque|Chambre|Université|Syndicat|Fondation|Fédération"
                 rf"|Union|Office|Institut|Groupement|Coopérative|Mission|Préfecture|Direction|Conseil)"
                 rf"(?:{_SEP}{CAP})+"), "autre"),
     (re.compile(r"\b(?:France Travail|Pôle [Ee]mploi|La Poste|Banque des Territoires|État)\b"), "organisme-public"),
 ]
-ASSOC_RE = re.compile(rf"\b[Ll]{AP}association\s+({QUOTED}|{ALLCAPS}|{NAME})")
+ASSOC_RE = re.compile(rf"\b[Ll]{AP}association\s+({QUOTED}|{NAME})")
 ACRONYM_RE = re.compile(r"\s*\(([A-Z][A-Za-z0-9&\-]{1,12})\)")
 
 PERSON_RE = re.compile(
@@ -88,13 +88,13 @@ AMOUNT_RE = re.compile(
     r"(?<![\d,.])(?P<int>\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(?P<dec>\d{1,3}))?\s*"
     rf"(?P<unit>M€|M\s?d{AP}euros|millions?\s+d{AP}euros|millions?\s+€|k€|K€|€|euros?\b|EUR\b)")
 FUND_CUES = re.compile(r"\b(?:aides?|subventions?|soutien|soutenu|financ\w*|dotations?|enveloppes?|participations?"
-                       r"|contributions?|versée?s?|attribuée?s?|accordée?s?|allouée?s?|octroyée?s?|mobilis\w*"
+                       r"|contributions?|reçu|reçoit|reçoivent|perçu|perçoit|obtenu|obtient|bénéfici\w*|versée?s?|attribuée?s?|accordée?s?|allouée?s?|octroyée?s?|mobilis\w*"
                        r"|accompagn\w*|investi\w*|cofinanc\w*|destinée?s?|fonds|prime|bourse)\b", re.IGNORECASE)
 NOT_GRANT = re.compile(r"\b(?:coût|budget\s+(?:total|global)|chiffre\s+d.affaires|salaire|prix|tarif)\b", re.IGNORECASE)
 #: A sentence that asks for money or plans it does not say that a grant was given.
 REQUEST = re.compile(r"\b(?:sollicit\w*|demande\w*|envisag\w*|pourrai\w*|candidat\w*|souhait\w*)\b", re.IGNORECASE)
 FUND_VERB_RE = re.compile(r"\b(?:vers|attribu|accord|allou|octroi|octroy|apport|financ|soutien|soutenu|accompagn"
-                          r"|mobilis|consacr|décid|subventionn)\w*\b")
+                          r"|mobilis|consacr|décid|subventionn|approuv|vot|adopt)\w*\b")
 FUND_VERBS = {"soutenir", "accompagner", "financer", "aider", "subventionner", "cofinancer", "doter"}
 GIVE_VERBS = {"attribuer", "accorder", "verser", "allouer", "octroyer", "apporter", "consacrer", "mobiliser",
               "investir", "engager", "voter", "débloquer", "destiner", "réserver"}
@@ -218,6 +218,7 @@ class Finder:
         self.date = date
         self.sents = [(s.start_char, s.end_char) for s in doc.sents]
         self._ids: set[str] = set()
+        self._getter = False  # the last recipient read on the parse is the subject of "recevoir", "bénéficier"…
 
     # -------------------------------------------------------------------------------------- entities
 
@@ -269,7 +270,7 @@ class Finder:
                 end = m.start() + len(name)
                 if kind == "commune":
                     town = re.sub(rf"^(?:Ville|Mairie|Commune|[Cc]onseil [Mm]unicipal)\s+{_PREP}\s*", "", name)
-                    name, kind2 = f"Commune de {town}" if not re.match(r"^[AEIOUÉÈÂÎÔY]", town) else f"Commune d’{town}", "collectivite"
+                    name, kind2 = commune_org_name(town), "collectivite"
                 else:
                     kind2 = kind
                 if name.startswith("Conseil régional") or name.startswith("Conseil Régional"):
@@ -349,6 +350,12 @@ class Finder:
             (rf"\b(?:Communauté(?:\s+[Uu]rbaine)?|Métropole|[Aa]gglomération|[Ii]ntercommunalité)\b(?!\s+(?:{_PREP}|"
              rf"[Uu]rbaine|d{AP}))", lambda e: e.org_kind == "intercommunalite" or normalise_name(e.name).startswith(
                 ("communaute", "metropole"))),
+            (r"\b(?:[Cc]ommission\s+permanente|[Aa]ssemblée\s+départementale|[Cc]onseil\s+départemental)\b(?!\s+(?:de|du|des)\b)",
+             lambda e: normalise_name(e.name).startswith("departement")),
+            (r"\b(?:[Aa]ssemblée\s+régionale|[Cc]onseil\s+régional)\b(?!\s+(?:de|du|des)\b)",
+             lambda e: normalise_name(e.name).startswith("region")),
+            (r"\b(?:[Cc]onseil\s+(?:communautaire|métropolitain)|[Bb]ureau\s+communautaire)\b",
+             lambda e: e.org_kind == "intercommunalite" or normalise_name(e.name).startswith(("communaute", "metropole"))),
             (r"\b(?:la\s+[Vv]ille|la\s+[Cc]ommune|la\s+municipalité|le\s+[Cc]onseil\s+municipal)\b(?!\s+(?:de|du|des)\b|\s+d[’'])",
              lambda e: normalise_name(e.name).startswith("commune")),
         ]
@@ -436,10 +443,13 @@ class Finder:
                 used_roles.add(r_start)
                 self.add_role(pm.key, org, ROLE_RE.match(text, r_start).group(0), deleg, (r_start, pm.end))
                 continue
-            led = re.search(rf"\b(présidée?|dirigée?|animée?|coordonnée?)\s+par\s*$", text[s_start:pm.start])
+            led = re.search(rf"\b(présidée?|dirigée?|animée?|coordonnée?)\s+par\s*$", text[max(0, pm.start - 40):pm.start])
             if led:
-                pos = s_start + led.start()
-                orgs = [m for m in self.x.mentions if m.key.startswith("organisation:") and s_start <= m.start < pos]
+                pos = max(0, pm.start - 40) + led.start()
+                stop = 0
+                for b in re.finditer(r"[.!?](?:\s|$)", text[:pos]):
+                    stop = b.end()
+                orgs = [m for m in self.x.mentions if m.key.startswith("organisation:") and stop <= m.start < pos]
                 if orgs:
                     org = max(orgs, key=lambda m: m.start)
                     role = {"présid": "président", "dirig": "directeur", "animé": "animateur",
@@ -463,8 +473,8 @@ class Finder:
             role_word = role[0].upper() + role[1:].lower()
             label = f"{role_word} {text[m.end():cite_end].strip()} (non nommé)"
             label = re.sub(r"\s+", " ", label)
-            if org_ent.name.startswith("Commune de"):
-                label = f"{role_word} de {org_ent.name[len('Commune de '):]} (non nommé)"
+            if org_ent.name.startswith("Commune d"):
+                label = f"{role_word} {org_ent.name[len('Commune '):]} (non nommé)"
             pid = self.new_id(f"{role}-{org_ent.id}")
             start = m.start() - len(det.group(0))
             ent = self.add_entity(Entity("person", pid, label, label=label, cite=(start, cite_end)))
@@ -504,9 +514,9 @@ class Finder:
             mm = re.match(rf"\s+(?:de|d{AP})\s*({NAME})", text[r_end:limit])
             if mm:
                 town = _trim_connectors(mm.group(1))
-                if find_communes_by_name(town, self.gaz.known) or self.gaz.lookup("organisation", f"Commune de {town}"):
+                if find_communes_by_name(town, self.gaz.known) or self.gaz.lookup("organisation", commune_org_name(town)):
                     start = r_end + mm.start(1)
-                    ent = self.org(f"Commune de {town}", "collectivite", (start, start + len(town)))
+                    ent = self.org(commune_org_name(town), "collectivite", (start, start + len(town)))
                     self.mention(start, start + len(town), ent.key, alias=True)
                     return ent.key, start + len(town), ""
         for word, test in (("régional", "region"), ("départemental", "departement"), ("métropolitain", "metropole"),
@@ -703,10 +713,11 @@ class Finder:
         text = self.text
         left = s_start
         for b in re.finditer(r";|\bet (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|"
-                             r"soutiens?)|\bdont\b|[Ss]ur cette somme,?", text[s_start:a_start]):
+                             r"soutiens?)|\bet\s+(?=\d)|\bdont\b|[Ss]ur cette somme,?", text[s_start:a_start]):
             left = s_start + b.start()
         right = s_end
         nb = re.search(r";|\set (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|soutiens?)"
+                       r"|\set\s+(?=\d)"
                        r"|,?\sdont\s", text[a_end:s_end])
         if nb:
             right = a_end + nb.start()
@@ -720,9 +731,15 @@ class Finder:
 
     def funder_of(self, m: re.Match[str], c_start: int, c_end: int, s_start: int) -> str | None:
         text = self.text
-        after = self.mention_starting(m.end(), ("organisation",), slack=rf"\s*(?:de la|de l{AP}|du|des|de)\s+")
-        if after and re.match(rf"\s*(?:de la|de l{AP}|du|des|de)\s", text[m.end():after.start]):
+        prep = rf"\s*(?:euros?\s+)?(?:de la\s+|de l{AP}\s*|du\s+|des\s+|de\s+|d{AP}\s*)"
+        after = self.mention_starting(m.end(), ("organisation",), slack=prep)
+        if after and re.match(prep, text[m.end():after.start]):
             return after.key
+        agent = re.search(r"\b(?:apport|vers|accord|attribu|allou|octroy|financ|mobilis)\w*\s+par\s+", text[m.end():c_end])
+        if agent:
+            found = self.mention_starting(m.end() + agent.end(), ("organisation",))
+            if found:
+                return found.key
         clause = text[c_start:c_end]
         for word, test in (("régional", "region"), ("départemental", "departement"), ("métropolitain", "metropole"),
                            ("communautaire", "communaute")):
@@ -763,8 +780,15 @@ class Finder:
             if found:
                 return found.key
         _, recipient = self.by_parse(m.start(), s_start)
-        if recipient and any(mm.key == recipient and c_start <= mm.start < c_end for mm in self.x.mentions):
+        if recipient and (self._getter or any(mm.key == recipient and c_start <= mm.start < c_end
+                                              for mm in self.x.mentions)):
             return recipient
+        # "X, …, bénéficie d'une subvention de …": the first organisation or place of the sentence
+        if re.search(r"\b(?:bénéfici|reçoi|reçu|perçoi|perçu|obtien|obtenu)\w*\b", text[s_start:m.start()]):
+            first = sorted((mm for mm in self.x.mentions if s_start <= mm.start < m.start()
+                            and mm.key.split(":")[0] in ("organisation", "place")), key=lambda mm: mm.start)
+            if first:
+                return first[0].key
         clause = text[c_start:c_end]
         verb = re.search(r"\b(?:soutenue?s?|accompagnée?s?|financée?s?|aidée?s?|subventionnée?s?|soutien[st]?|"
                          r"accompagnen?t?|financen?t?)\s+", clause)
@@ -773,10 +797,14 @@ class Finder:
             if found:
                 return found.key
         if re.match(r"\s*(?:Ce|Cette|Cet)\s+(?:soutien|aide|financement|subvention|accompagnement)", text[s_start:]):
+            earlier = [g for g in self.x.grants if g.cite[1] <= s_start]
             prev = self.previous_sentence(s_start)
             if prev is not None:
                 _, recipient = self.by_parse(prev[0], prev[0], whole_sentence=True)
-                return recipient
+                if recipient:
+                    return recipient
+            if earlier:
+                return earlier[-1].recipient
         return None
 
     def previous_sentence(self, s_start: int) -> tuple[int, int] | None:
@@ -812,6 +840,7 @@ class Finder:
             return None, None
         funder = recipient = None
         pronoun = None
+        self._getter = False
         passive = any(c.dep_ in ("aux:pass", "nsubj:pass") for c in verb.children)
         for child in verb.children:
             if child.lower_ in ("lui", "leur") and verb.lemma_ in GIVE_VERBS:
@@ -827,6 +856,7 @@ class Finder:
             is_org = key.startswith("organisation:")
             if dep == "nsubj" and verb.lemma_ in GET_VERBS:
                 recipient = recipient or key
+                self._getter = True
             elif dep == "nsubj" and not passive and is_org:
                 funder = funder or key
             elif dep == "nsubj:pass" and verb.lemma_ in FUND_VERBS:
@@ -928,6 +958,11 @@ class Finder:
         self.find_grants()
         self.x.mentions.sort(key=lambda m: (m.start, -m.end))
         return self.x
+
+
+def commune_org_name(town: str) -> str:
+    """The municipality of a commune, named as the seed names it: ``Commune de Bourbourg``, ``Commune d’Arras``."""
+    return f"Commune d’{town}" if re.match(r"^[AEIOUYÉÈÂÎÔ]", town) else f"Commune de {town}"
 
 
 def _role_key(role: str) -> str:
