@@ -713,11 +713,11 @@ class Finder:
         text = self.text
         left = s_start
         for b in re.finditer(r";|\bet (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|"
-                             r"soutiens?)|\bet\s+(?=\d)|\bdont\b|[Ss]ur cette somme,?", text[s_start:a_start]):
+                             r"soutiens?)|\bet\s+(?=\d[\d \u00a0\u202f.,]*\s*(?:€|euros?|M€|k€|millions?))|\bdont\b|[Ss]ur cette somme,?", text[s_start:a_start]):
             left = s_start + b.start()
         right = s_end
         nb = re.search(r";|\set (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|soutiens?)"
-                       r"|\set\s+(?=\d)"
+                       r"|\set\s+(?=\d[\d \u00a0\u202f.,]*\s*(?:€|euros?|M€|k€|millions?))"
                        r"|,?\sdont\s", text[a_end:s_end])
         if nb:
             right = a_end + nb.start()
