@@ -139,7 +139,12 @@ def report(totals: dict, per_text: list[dict], load_seconds: float, runs: int) -
              f"{len(per_text)} texts: the seed's press text (gold = the seed data) and "
              f"{len(per_text) - 1} annotated texts of benchmarks/extract/ (fictional people and amounts). The rules "
              "were written and corrected while reading the *development* texts; the *held-out* texts were written "
-             "afterwards and measured once, without changing the rules for them. Micro-averaged over each group:",
+             "afterwards. Their first measurement, before any change, gave macro-F1 0.64 (organisations 0.64, "
+             "people 1.00, roles 0.67, places 0.67, grants 0.25): names without a preposition (`Communauté de "
+             "Communes Cœur d’Ostrevent`), deciding bodies (`la commission permanente`), `recevoir`/`bénéficier` "
+             "and `et 35 000 euros du Département` were not read. The rules were then generalised for those "
+             "constructions, so the figures below are no longer blind; new unseen texts are the real test. "
+             "Micro-averaged over each group:",
              ""]
     for group, counts in totals.items():
         n = sum(1 for row in per_text if row["group"] == group)

@@ -275,7 +275,7 @@ def extract_files(
         doc_title = title or _title_of(text)
         source_row = None if existing else [source_id, doc_title, text_name, "", x.date, "fr", ""]
         tables, where = build_tables(x, gaz, source_id=source_id, source_row=source_row)
-        review = review_html(x, tables, where, title=doc_title, folder_name=str(folder))
+        review = review_html(x, tables, where, title=doc_title, folder_name=folder.name)
         result.drafts.append(Draft(path, folder, source_id, x, tables, review, seconds))
         if write:
             if not existing:
