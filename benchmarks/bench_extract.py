@@ -99,7 +99,7 @@ def run(runs: int) -> tuple[dict, list[dict], float]:
     load_model()
     load_seconds = time.perf_counter() - started
     gaz = Gazetteer.from_data(HERE / "extract" / "data")
-    totals = {group: {c: [0, 0, 0] for c in CATEGORIES} for group in ("development", "held-out")}
+    totals: dict[str, dict[str, list[int]]] = {}
     per_text = []
     for gold_path in sorted((HERE / "extract" / "gold").glob("*.json")):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
@@ -112,7 +112,8 @@ def run(runs: int) -> tuple[dict, list[dict], float]:
             times.append(time.perf_counter() - t0)
         want, aliases = gold_sets(gold)
         got = found_sets(x, aliases)
-        group = "held-out" if gold.get("heldout") else "development"
+        group = gold.get("group", "development")
+        totals.setdefault(group, {c: [0, 0, 0] for c in CATEGORIES})
         row = {"name": gold_path.stem, "kind": gold.get("kind", ""), "words": len(text.split()), "group": group,
                "seconds": statistics.median(times), "missed": {}, "extra": {}}
         for c in CATEGORIES:
@@ -138,17 +139,18 @@ def report(totals: dict, per_text: list[dict], load_seconds: float, runs: int) -
              "500 words budget is what matters.", "",
              f"{len(per_text)} texts: the seed's press text (gold = the seed data) and "
              f"{len(per_text) - 1} annotated texts of benchmarks/extract/ (fictional people and amounts). The rules "
-             "were written and corrected while reading the *development* texts; the *held-out* texts were written "
-             "afterwards. Their first measurement, before any change, gave macro-F1 0.64 (organisations 0.64, "
+             "were written and corrected while reading the *development* texts. *Held-out, batch 1* was written "
+             "afterwards; its first measurement, before any change, gave macro-F1 0.64 (organisations 0.64, "
              "people 1.00, roles 0.67, places 0.67, grants 0.25): names without a preposition (`Communauté de "
              "Communes Cœur d’Ostrevent`), deciding bodies (`la commission permanente`), `recevoir`/`bénéficier` "
              "and `et 35 000 euros du Département` were not read. The rules were then generalised for those "
-             "constructions, so the figures below are no longer blind; new unseen texts are the real test. "
+             "constructions, so batch 1 is no longer blind. *Held-out, batch 2* was written after that and is "
+             "measured as it came, the rules unchanged since: it is the fair estimate on unseen texts. "
              "Micro-averaged over each group:",
              ""]
-    for group, counts in totals.items():
+    for group, counts in sorted(totals.items(), key=lambda item: (item[0] != "development", item[0])):
         n = sum(1 for row in per_text if row["group"] == group)
-        lines += [f"{group.capitalize()} ({n} texts):", "",
+        lines += [f"{group[0].upper() + group[1:]} ({n} texts):", "",
                   "| category | gold | found | correct | precision | recall | F1 |",
                   "| --- | --: | --: | --: | --: | --: | --: |"]
         f1s = []

@@ -75,6 +75,10 @@ def test_seed_grants_amounts_kinds_and_share(seed_draft):
     assert by_amount["6421"]["partie_de"] == by_amount["30000"]["identifiant"]
     assert by_amount["90000"]["fin"] == "2021" and by_amount["90000"]["debut"] == ""  # 2019 is only inferred
     assert {g["dispositif"] for g in grants} == {"tiers-lieu-du-numerique-2018"}
+    # the graph already holds these grants: the draft uses their ids, so importing it adds no duplicate
+    assert {g["identifiant"] for g in grants} == {"region-cud-fonctionnement-2019-2021",
+                                                  "region-investissement-tiers-lieux",
+                                                  "region-atelier-investissement-annee-1"}
 
 
 def test_every_citation_is_verbatim(seed_draft):

@@ -611,6 +611,31 @@ class Finder:
                     "place", pid, self.gaz.label("place", known) if known else name, known=bool(known),
                     insee=commune[0], commune=commune[1], third_place=third, cite=(m.start(), m.end())))
                 self.mention(name_start, name_start + len(raw_name), ent.key)
+        # a kind of place and a quoted or capitalised name, the commune elsewhere in the sentence or in the dateline
+        dateline = re.match(rf"\s*(?P<town>{NAME})\s*,\s+le\s+\d", text)
+        for m in re.finditer(rf"\b{PLACE_KIND}\s+(?P<name>{QUOTED}|{ALLCAPS}(?![\w’'\-]))", text):
+            name_start = m.start("name")
+            raw_name = m.group("name")
+            if self.overlaps_mention(name_start, m.end("name")):
+                continue
+            s_start, s_end = self.sentence_of(m.start())
+            commune = None
+            for town in re.finditer(rf"\b(?:à|de|d{AP})\s*(?P<town>{NAME})", text[m.end():s_end]):
+                commune = self.commune(_trim_connectors(town.group("town")))
+                if commune:
+                    break
+            if commune is None and dateline:
+                commune = self.commune(_trim_connectors(dateline.group("town")))
+            if commune is None:
+                continue
+            name = _clean_name(raw_name)
+            known = self.gaz.lookup("place", name)
+            pid = known or self.new_id(f"{name}-{commune[1]}")
+            third = bool(re.search(r"tiers[- ]lieu|fab\s?lab|hackerspace|repair", m.group(0), re.IGNORECASE))
+            ent = self.x.entities.get(f"place:{pid}") or self.add_entity(Entity(
+                "place", pid, self.gaz.label("place", known) if known else name, known=bool(known),
+                insee=commune[0], commune=commune[1], third_place=third, cite=(m.start(), m.end())))
+            self.mention(name_start, m.end("name"), ent.key)
         self.find_repeats()
         for m in NETWORK_RE.finditer(text):
             local = self.gaz.lookup_prefix("network", m.group(0)) or self.gaz.lookup("network", m.group(0))
@@ -704,7 +729,12 @@ class Finder:
                     notes.append(f"déduit : part de l’aide {kind} de {_fmt(whole[-1].amount)} (« au titre de »)")
             call = self.call_for(m.start())
             rec_ent = self.x.entities[recipient]
-            gid = self.new_id(f"{self.x.entities[funder].id[:30]}-{rec_ent.id[:30]}-{kind or 'aide'}-{int(value)}")
+            known_grant = self.gaz.grant(self.x.entities[funder].id, rec_ent.id, value)
+            if known_grant:
+                self._ids.add(known_grant)
+                notes.append(f"le graphe a déjà cette subvention : {known_grant}")
+            gid = known_grant or self.new_id(
+                f"{self.x.entities[funder].id[:30]}-{rec_ent.id[:30]}-{kind or 'aide'}-{int(value)}")
             cite = (c_start, c_end)
             self.x.grants.append(Grant(gid, self.x.entities[funder].id, recipient, value, kind, start, end, call,
                                        part_of, cite, (m.start(), m.end()), notes))

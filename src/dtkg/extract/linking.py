@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import URIRef
@@ -65,11 +66,14 @@ class Gazetteer:
     names: dict[str, dict[str, set[str]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(set)))
     display: dict[str, str] = field(default_factory=dict)
     commune_of: dict[str, str] = field(default_factory=dict)  # place id -> INSEE code
+    data_dir: Path | None = None
+    seed: bool = True
+    _grants: list[tuple[str, str, str, Decimal]] | None = None
 
     @classmethod
     def from_data(cls, data_dir: Path | None, *, seed: bool = True) -> "Gazetteer":
         known = KnownData(data_dir, seed=seed)
-        gaz = cls(known)
+        gaz = cls(known, data_dir=data_dir, seed=seed)
         code_of = {iri: code for code, iris in known.insee.items() for iri in iris}
         for iri, types in known.types.items():
             for kind, cls_iri in _KINDS.items():
@@ -120,8 +124,46 @@ class Gazetteer:
         from ..importers.csvio import decode
         return decode(path.read_bytes(), path)[0]
 
+    def grants(self) -> list[tuple[str, str, str, Decimal]]:
+        """The grants of the graph as (id, funder id, recipient id, amount), read on first use (only when a text
+        has grants), so that a grant the graph already holds keeps its id in the draft."""
+        if self._grants is None:
+            from ..load import load_dataset
+
+            dirs = [self.data_dir] if self.data_dir is not None and self.data_dir.is_dir() else []
+            ds = load_dataset(dirs, seed=self.seed, ontology=False)
+            out = []
+            for row in ds.query(_GRANTS_QUERY):
+                grant, funder, item, value = (str(v) for v in row)
+                if not grant.startswith(f"{DEFAULT_BASE}grant/"):
+                    continue
+                try:
+                    amount = Decimal(value)
+                except ArithmeticError:
+                    continue
+                out.append((_local(grant), _local(funder), _local(item), amount))
+            self._grants = out
+        return self._grants
+
+    def grant(self, funder: str, recipient: str, amount: Decimal) -> str | None:
+        """The id of the one grant of the graph from ``funder`` to ``recipient`` of ``amount``, if any."""
+        hits = {g for g, f, r, a in self.grants() if f == funder and r == recipient and a == amount}
+        return next(iter(hits)) if len(hits) == 1 else None
+
     def has_source(self, source_id: str) -> bool:
         return self.known is not None and self.known.exists(URIRef(f"{DEFAULT_BASE}source/{source_id}"))
+
+
+_GRANTS_QUERY = """
+PREFIX schema: <https://schema.org/>
+SELECT ?grant ?funder ?item ?value WHERE {
+  ?grant a schema:MonetaryGrant ; schema:funder ?funder ; schema:fundedItem ?item ; schema:amount ?amount .
+  ?amount schema:value ?value .
+}"""
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
 
 
 def _strip_article(key: str) -> str:
