@@ -23,7 +23,7 @@ AP = "[’']"
 CAP = r"[A-ZÉÈÊÀÂÎÔÛÇ][\w’'\-]*"
 _SEP = r"(?:[ \-](?:(?:de la|de|du|des|la|le|les|sur|en|aux|lès)[ \-])?|[ \-](?:d|l)[’'])"
 NAME = rf"{CAP}(?:{_SEP}{CAP})*"
-ALLCAPS = r"[A-ZÉÈ][A-Z0-9ÉÈ&\-]{2,}(?:[ \-][A-Z0-9ÉÈ&]{2,})*"
+ALLCAPS = r"(?:[A-ZÉÈ][A-Z0-9ÉÈ&\-]{2,}|[A-ZÉÈ]{2}(?=[ \-][A-Z0-9]{2}))(?:[ \-][A-Z0-9ÉÈ&]{2,})*"
 QUOTED = r"«\s*[^»\n]{2,80}?\s*»|“[^”\n]{2,80}”|\"[^\"\n]{2,80}\""
 
 ROLE = (r"(?:premi(?:er|ère)\s+)?vice[- ]présidente?|présidente?(?:\s+déléguée?)?|maire(?:[- ]adjointe?)?"
@@ -48,6 +48,11 @@ ORG_PATTERNS: list[tuple[re.Pattern[str], str]] = [
                 rf"|Union|Office|Institut|Groupement|Coopérative|Mission|Préfecture|Direction|Conseil)"
                 rf"(?:{_SEP}{CAP})+"), "autre"),
     (re.compile(r"\b(?:France Travail|Pôle [Ee]mploi|La Poste|Banque des Territoires|État)\b"), "organisme-public"),
+    (re.compile(rf"\bMaison\s+(?:de\s+l{AP}[Ee]mploi|des\s+[Ss]olidarités|de\s+la\s+[Ss]olidarité)(?:{_SEP}{CAP})*"),
+     "organisme-public"),
+    # "pour la commune de X", "à la commune de X": the municipality as a party
+    (re.compile(rf"(?:(?<=\bpour la )|(?<=\bavec la )|(?<=\bpar la )|(?<=\bà la ))commune\s+{_PREP}\s*{NAME}"),
+     "commune"),
 ]
 ASSOC_RE = re.compile(rf"\b[Ll]{AP}association\s+({QUOTED}|{NAME})")
 ACRONYM_RE = re.compile(r"\s*\(([A-Z][A-Za-z0-9&\-]{1,12})\)")
@@ -88,9 +93,10 @@ AMOUNT_RE = re.compile(
     r"(?<![\d,.])(?P<int>\d{1,3}(?:[ \u00a0\u202f.]\d{3})+|\d+)(?:,(?P<dec>\d{1,3}))?\s*"
     rf"(?P<unit>M€|M\s?d{AP}euros|millions?\s+d{AP}euros|millions?\s+€|k€|K€|€|euros?\b|EUR\b)")
 FUND_CUES = re.compile(r"\b(?:aides?|subventions?|soutien|soutenu|financ\w*|dotations?|enveloppes?|participations?"
-                       r"|contributions?|reçu|reçoit|reçoivent|perçu|perçoit|obtenu|obtient|bénéfici\w*|versée?s?|attribuée?s?|accordée?s?|allouée?s?|octroyée?s?|mobilis\w*"
+                       r"|contributions?|attribu\w*|accord\w*|allou\w*|octro\w*|verse\w*|reçu|reçoit|reçoivent|perçu|perçoit|obtenu|obtient|bénéfici\w*|versée?s?|attribuée?s?|accordée?s?|allouée?s?|octroyée?s?|mobilis\w*"
                        r"|accompagn\w*|investi\w*|cofinanc\w*|destinée?s?|fonds|prime|bourse)\b", re.IGNORECASE)
-NOT_GRANT = re.compile(r"\b(?:coût|budget\s+(?:total|global)|chiffre\s+d.affaires|salaire|prix|tarif)\b", re.IGNORECASE)
+NOT_GRANT = re.compile(r"\b(?:coût|budget\s+(?:total|global)|chiffre\s+d.affaires|salaire|prix|tarif|montant\s+total"
+                       r"|total\s+de|au\s+total|enveloppe\s+(?:globale|totale))\b", re.IGNORECASE)
 #: A sentence that asks for money or plans it does not say that a grant was given.
 REQUEST = re.compile(r"\b(?:sollicit\w*|demande\w*|envisag\w*|pourrai\w*|candidat\w*|souhait\w*)\b", re.IGNORECASE)
 FUND_VERB_RE = re.compile(r"\b(?:vers|attribu|accord|allou|octroi|octroy|apport|financ|soutien|soutenu|accompagn"
@@ -218,6 +224,7 @@ class Finder:
         self.date = date
         self.sents = [(s.start_char, s.end_char) for s in doc.sents]
         self._ids: set[str] = set()
+        self.publisher: str | None = None
         self._getter = False  # the last recipient read on the parse is the subject of "recevoir", "bénéficier"…
 
     # -------------------------------------------------------------------------------------- entities
@@ -269,10 +276,12 @@ class Finder:
                 name = _trim_connectors(m.group(0))
                 end = m.start() + len(name)
                 if kind == "commune":
-                    town = re.sub(rf"^(?:Ville|Mairie|Commune|[Cc]onseil [Mm]unicipal)\s+{_PREP}\s*", "", name)
+                    town = re.sub(rf"^(?:Ville|Mairie|[Cc]ommune|[Cc]onseil [Mm]unicipal)\s+{_PREP}\s*", "", name)
                     name, kind2 = commune_org_name(town), "collectivite"
                 else:
                     kind2 = kind
+                if re.match(r"Conseil [Dd]épartemental\s", name):
+                    name = "Département " + re.sub(r"^Conseil [Dd]épartemental\s+", "", name)
                 if name.startswith("Conseil régional") or name.startswith("Conseil Régional"):
                     name = "Région " + re.sub(r"^Conseil [Rr]égional\s+(?:des\s+|de\s+|du\s+)?", "", name)
                 if kind == "autre" and len(name.split()) < 2:
@@ -327,6 +336,21 @@ class Finder:
                     if not any(mm.start <= m.start() < mm.end for mm in self.x.mentions):
                         self.mention(m.start(), m.end(), ent.key, alias=True)
         self.find_org_aliases()
+
+    def find_publisher(self) -> None:
+        """``Communiqué – Les Écrans Partagés, Lens, 2 avril 2024``: the organisation that speaks as ``nous``
+        (``Notre association``, ``Notre présidente``)."""
+        text = self.text
+        head = re.match(rf"\s*Communiqué(?:\s+de\s+presse)?\s*[–—:\-]\s*(?P<name>{NAME})\s*(?:,|–|—|\n|$)", text)
+        if not head or self.overlaps_mention(head.start("name"), head.end("name")):
+            self.publisher = None
+            return
+        kind = "association" if re.search(r"\b[Nn]otre association\b", text) else ""
+        ent = self.org(head.group("name"), kind, head.span("name"))
+        self.mention(head.start("name"), head.end("name"), ent.key)
+        self.publisher = ent.key
+        for m in re.finditer(r"\b[Nn]otre\s+(?:association|structure|collectif|coopérative)\b", text):
+            self.mention(m.start(), m.end(), ent.key, alias=True)
 
     def find_org_aliases(self) -> None:
         """``la Région``, ``le Département``, ``l'association``, ``la Communauté``: the one entity of that kind met
@@ -436,6 +460,12 @@ class Finder:
                 used_roles.add(r_start)
                 if org:
                     self.add_role(pm.key, org, text[r_start:r_end], deleg, (pm.start, cite_end))
+                continue
+            ours = re.search(rf"\b[Nn]otre\s+({ROLE})\s*,\s*$", text[max(0, pm.start - 60):pm.start], re.IGNORECASE)
+            if ours and self.publisher:
+                r_start = max(0, pm.start - 60) + ours.start(1)
+                used_roles.add(r_start)
+                self.add_role(pm.key, self.publisher, ours.group(1), "", (r_start - 6, pm.end))
                 continue
             before = self.role_before(pm, s_start)
             if before:
@@ -596,6 +626,13 @@ class Finder:
                 town = _trim_connectors(m.group("commune"))
                 commune = self.commune(town)
                 name = _clean_name(raw_name)
+                kind_before = re.search(rf"\b({PLACE_KIND})\s+$", text[max(0, name_start - 40):name_start])
+                if (kind_before and not re.match(rf"(?:Le|La|Les|L{AP}|«|“|\")", raw_name)
+                        and not raw_name.isupper()):
+                    # "la médiathèque Robert Cousin": a place named after someone keeps its kind in its name
+                    name = kind_before.group(1)[0].upper() + kind_before.group(1)[1:] + " " + name
+                    raw_name = text[name_start - len(kind_before.group(0)):name_start + len(raw_name)]
+                    name_start -= len(kind_before.group(0))
                 if pattern is PLACE_RES[3] and not re.search(PLACE_KIND, text[slice(*self.sentence_of(m.start()))],
                                                               re.IGNORECASE):
                     continue
@@ -692,7 +729,13 @@ class Finder:
             value = amount_value(m)
             s_start, s_end = self.sentence_of(m.start())
             sentence = text[s_start:s_end]
-            if (not FUND_CUES.search(sentence) or NOT_GRANT.search(text[max(s_start, m.start() - 40):m.start()])
+            line_start = text.rfind("\n", 0, m.start()) + 1
+            if re.match(r"\s*[-–•*]\s", text[line_start:m.start() + 1]):
+                # an item of a list: the line that introduces the list (ending with ":") gives the context
+                intro = [i for i in re.finditer(r"[^\n]*:\s*\n", text[:line_start])]
+                if intro:
+                    sentence = intro[-1].group(0) + sentence
+            if (not FUND_CUES.search(sentence) or NOT_GRANT.search(text[max(s_start, line_start, m.start() - 40):m.start()])
                     or REQUEST.search(sentence)):
                 self.x.notes.append((m.start(), m.end(), "montant sans aide reconnue : non repris"))
                 continue
@@ -780,20 +823,44 @@ class Finder:
         funder, _ = self.by_parse(m.start(), s_start)
         if funder:
             return funder
-        # the subject of a funding verb: "La MEL a financé", "le conseil municipal décide d'attribuer"
-        verbs = list(FUND_VERB_RE.finditer(text, s_start, m.start()))
-        for verb in reversed(verbs):
-            subjects = [mm for mm in self.x.mentions if mm.key.startswith("organisation:") and s_start <= mm.end
-                        <= verb.start() and re.fullmatch(r"[\s\w’']{0,30}", text[mm.end:verb.start()])
-                        and not re.search(rf"(?:\b(?:de|du|des|à|au|aux|par)\s*|d{AP})$", text[max(s_start, mm.start - 6):mm.start])]
-            if subjects:
-                return max(subjects, key=lambda mm: mm.end).key
+        found = self.subject_funder(s_start, m.start())
+        if found:
+            return found
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if re.match(r"\s*[-–•*]\s", text[line_start:m.start() + 1]):
+            intro = list(re.finditer(r"[^\n]*:\s*\n", text[:line_start]))
+            if intro:
+                found = self.subject_funder(intro[-1].start(), intro[-1].end())
+                if found:
+                    return found
+        # spaCy may cut a sentence short: the start of the sentence as punctuation and lines give it
+        s_start = max((b.end() for b in re.finditer(r"[.!?]\s+|\n", text[:m.start()])), default=0)
+        first = sorted((mm for mm in self.x.mentions if mm.key.startswith("organisation:")
+                        and s_start <= mm.start <= s_start + 6), key=lambda mm: mm.start)
+        if first and not re.search(r"\b(?:bénéfici|reçoi|reçu|perçoi|perçu|obtien|obtenu)\w*", text[s_start:m.start()]):
+            return first[0].key
         if re.match(r"\s*(?:Ce|Cette|Cet)\s+(?:soutien|aide|financement|subvention|accompagnement|engagement)",
                     text[s_start:]):
             prev = self.previous_sentence(s_start)
             if prev is not None:
                 funder, _ = self.by_parse(prev[0], prev[0], whole_sentence=True)
                 return funder
+        return None
+
+    def subject_funder(self, start: int, end: int) -> str | None:
+        """The subject of a funding verb: "La MEL a financé", "le conseil municipal décide d'attribuer", "la
+        commission permanente de la Région Hauts-de-France a adopté"."""
+        text = self.text
+        body = r"(?:commission\s+permanente|conseil\s+(?:régional|départemental|municipal|communautaire)|assemblée\s+\w+)"
+        for verb in reversed(list(FUND_VERB_RE.finditer(text, start, end))):
+            subjects = [mm for mm in self.x.mentions if mm.key.startswith("organisation:") and start <= mm.end
+                        <= verb.start() and re.fullmatch(r"[\s\w’']{0,30}", text[mm.end:verb.start()])
+                        and (not re.search(rf"(?:\b(?:de|du|des|à|au|aux|par)\s*|d{AP})$",
+                                           text[max(start, mm.start - 6):mm.start])
+                             or re.search(rf"{body}\s+(?:de la|de l{AP}|du|des|de)\s*$",
+                                          text[max(start, mm.start - 40):mm.start], re.IGNORECASE))]
+            if subjects:
+                return max(subjects, key=lambda mm: mm.end).key
         return None
 
     def recipient_of(self, m: re.Match[str], c_start: int, c_end: int, s_start: int) -> str | None:
@@ -814,7 +881,7 @@ class Finder:
                                               for mm in self.x.mentions)):
             return recipient
         # "X, …, bénéficie d'une subvention de …": the first organisation or place of the sentence
-        if re.search(r"\b(?:bénéfici|reçoi|reçu|perçoi|perçu|obtien|obtenu)\w*\b", text[s_start:m.start()]):
+        if re.search(r"\b(?:bénéfici|reçoi|reçu|perçoi|perçu|obtien|obten|obtenu)\w*\b", text[s_start:m.start()]):
             first = sorted((mm for mm in self.x.mentions if s_start <= mm.start < m.start()
                             and mm.key.split(":")[0] in ("organisation", "place")), key=lambda mm: mm.start)
             if first:
@@ -826,7 +893,8 @@ class Finder:
             found = self.mention_starting(c_start + verb.end())
             if found:
                 return found.key
-        if re.match(r"\s*(?:Ce|Cette|Cet)\s+(?:soutien|aide|financement|subvention|accompagnement)", text[s_start:]):
+        if re.search(r"\b(?:[Cc]e|[Cc]ette|[Cc]et)\s+(?:soutien|aide|financement|subvention|accompagnement)\b",
+                     text[s_start:c_end]):
             earlier = [g for g in self.x.grants if g.cite[1] <= s_start]
             prev = self.previous_sentence(s_start)
             if prev is not None:
@@ -875,6 +943,10 @@ class Finder:
         for child in verb.children:
             if child.lower_ in ("lui", "leur") and verb.lemma_ in GIVE_VERBS:
                 pronoun = child
+                continue
+            if child.lower_ == "nous" and self.publisher and verb.lemma_ in FUND_VERBS | GIVE_VERBS:
+                recipient = recipient or self.publisher
+                self._getter = True
                 continue
             if child.lower_ == "qui" and verb.dep_.startswith("acl"):
                 key = self.key_of_token(verb.head)
@@ -980,6 +1052,7 @@ class Finder:
     def run(self) -> Extraction:
         self.find_date()
         self.find_organisations()
+        self.find_publisher()
         self.find_places()
         self.find_people()
         self.find_roles()
