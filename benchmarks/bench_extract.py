@@ -17,6 +17,7 @@ and writes the section between <!-- extract:start --> and <!-- extract:end --> o
 from __future__ import annotations
 
 import argparse
+import re
 import datetime as _dt
 import json
 import platform
@@ -39,6 +40,7 @@ def _key(name: str) -> str:
     from dtkg.importers.values import normalise_name
 
     key = normalise_name(name.replace("(non nommé)", ""))
+    key = re.sub(r"^commune d(?:e)? ", "commune de ", key)
     for article in ("l ", "la ", "le ", "les ", "association "):
         if key.startswith(article):
             key = key[len(article):]

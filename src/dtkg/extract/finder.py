@@ -100,7 +100,8 @@ NOT_GRANT = re.compile(r"\b(?:coût|budget\s+(?:total|global)|chiffre\s+d.affair
 #: A sentence that asks for money or plans it does not say that a grant was given.
 REQUEST = re.compile(r"\b(?:sollicit\w*|demande\w*|envisag\w*|pourrai\w*|candidat\w*|souhait\w*)\b", re.IGNORECASE)
 FUND_VERB_RE = re.compile(r"\b(?:vers|attribu|accord|allou|octroi|octroy|apport|financ|soutien|soutenu|accompagn"
-                          r"|mobilis|consacr|décid|subventionn|approuv|vot|adopt)\w*\b")
+                          r"|mobilis|consacr|décid|subventionn|approuv|vot|adopt)\w*\b"
+                          r"|\bparticip(?:e|ent|era|eront|é)\b")
 FUND_VERBS = {"soutenir", "accompagner", "financer", "aider", "subventionner", "cofinancer", "doter"}
 GIVE_VERBS = {"attribuer", "accorder", "verser", "allouer", "octroyer", "apporter", "consacrer", "mobiliser",
               "investir", "engager", "voter", "débloquer", "destiner", "réserver"}
@@ -371,8 +372,9 @@ class Finder:
             (rf"\b[Rr]égion\b(?!\s+{CAP})", lambda e: normalise_name(e.name).startswith("region")),
             (rf"\b[Dd]épartement\b(?!\s+{_PREP})", lambda e: normalise_name(e.name).startswith("departement")),
             (rf"(?<=[Ll]{AP})association\b(?!\s+(?:{CAP}|«|\"))", lambda e: e.org_kind == "association"),
-            (rf"\b(?:Communauté(?:\s+[Uu]rbaine)?|Métropole|[Aa]gglomération|[Ii]ntercommunalité)\b(?!\s+(?:{_PREP}|"
-             rf"[Uu]rbaine|d{AP}))", lambda e: e.org_kind == "intercommunalite" or normalise_name(e.name).startswith(
+            (rf"\b(?:[Cc]ommunauté\s+de\s+communes|[Cc]ommunauté\s+d{AP}agglomération|communauté\s+urbaine)\b(?!\s+{CAP})"
+             rf"|\b(?:Communauté(?:\s+[Uu]rbaine)?|Métropole|[Aa]gglomération|[Ii]ntercommunalité)\b(?!\s+(?:{_PREP}|"
+             rf"[Uu]rbaine|d{AP}|de\s+communes))", lambda e: e.org_kind == "intercommunalite" or normalise_name(e.name).startswith(
                 ("communaute", "metropole"))),
             (r"\b(?:[Cc]ommission\s+permanente|[Aa]ssemblée\s+départementale|[Cc]onseil\s+départemental)\b(?!\s+(?:de|du|des)\b)",
              lambda e: normalise_name(e.name).startswith("departement")),
@@ -467,6 +469,16 @@ class Finder:
                 used_roles.add(r_start)
                 self.add_role(pm.key, self.publisher, ours.group(1), "", (r_start - 6, pm.end))
                 continue
+            mayor = re.search(r"\b[Ll]e\s+(maire|maire-adjoint|premier\s+adjoint)\s*,\s*$", text[max(0, pm.start - 40):pm.start])
+            if mayor:
+                town = self.town_of_text()
+                if town:
+                    ent = self.org(commune_org_name(town[0]), "collectivite", town[1])
+                    self.mention(town[1][0], town[1][1], ent.key, alias=True)
+                    r_start = max(0, pm.start - 40) + mayor.start(1)
+                    used_roles.add(r_start)
+                    self.add_role(pm.key, ent.key, mayor.group(1), "", (r_start, pm.end))
+                    continue
             before = self.role_before(pm, s_start)
             if before:
                 r_start, org, deleg = before
@@ -510,6 +522,13 @@ class Finder:
             ent = self.add_entity(Entity("person", pid, label, label=label, cite=(start, cite_end)))
             self.mention(m.start(), cite_end, ent.key)
             self.add_role(ent.key, org, role, deleg, (start, cite_end))
+
+    def town_of_text(self) -> tuple[str, tuple[int, int]] | None:
+        """The commune a text is about: its dateline (``Maubeuge, le 21 mars``) or opening (``À Hazebrouck,``)."""
+        m = re.match(rf"\s*(?:À|A|Á)?\s*(?P<town>{NAME})\s*,", self.text)
+        if m and self.commune(_trim_connectors(m.group("town"))):
+            return _trim_connectors(m.group("town")), m.span("town")
+        return None
 
     def org_after_role(self, r_start: int, r_end: int, s_end: int, *, stop: int,
                        strict: bool = False) -> tuple[str | None, int, str]:
@@ -625,6 +644,13 @@ class Finder:
                     continue
                 town = _trim_connectors(m.group("commune"))
                 commune = self.commune(town)
+                if commune is None:
+                    # "L'Usine à Zabu, à Soissons": the name goes on, the commune comes after
+                    more = re.match(rf"\s*,?\s*(?:à|de|d{AP})\s*(?P<town>{NAME})", text[m.start("commune") + len(town):])
+                    if more and self.commune(_trim_connectors(more.group("town"))):
+                        raw_name = text[name_start:m.start("commune") + len(town)]
+                        town = _trim_connectors(more.group("town"))
+                        commune = self.commune(town)
                 name = _clean_name(raw_name)
                 kind_before = re.search(rf"\b({PLACE_KIND})\s+$", text[max(0, name_start - 40):name_start])
                 if (kind_before and not re.match(rf"(?:Le|La|Les|L{AP}|«|“|\")", raw_name)
@@ -748,6 +774,13 @@ class Finder:
             if k:
                 kind = k.group(1).lower()
             start, end, notes = self.period(clause)
+            deduced = []
+            if recipient is None and funder is not None:
+                recipient, note = self.recipient_fallback(c_start, c_end, s_start, funder)
+                deduced += [note] if note else []
+            if funder is None and recipient is not None and not self.x.grants:
+                funder, note = self.public_funder(recipient)
+                deduced += [note] if note else []
             previous = self.x.grants[-1] if self.x.grants else None
             share = bool(previous and re.search(r"\b(?:[Ss]ur cette somme|[Ss]ur ce montant|[Pp]armi (?:ces|cette)|dont)\b",
                                                  text[max(s_start, c_start - 20):m.start()]) and value < previous.amount)
@@ -762,7 +795,7 @@ class Finder:
                                                          "subvention non reprise".replace(",", " ")))
                 continue
             part_of = ""
-            notes.extend(inherited)
+            notes.extend(inherited + deduced)
             if share and previous is not None:
                 part_of = previous.id
             elif re.search(r"\bau titre (?:de l[’']investissement|du fonctionnement)\b", clause):
@@ -785,11 +818,11 @@ class Finder:
     def clause(self, a_start: int, a_end: int, s_start: int, s_end: int) -> tuple[int, int]:
         text = self.text
         left = s_start
-        for b in re.finditer(r";|\bet (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|"
+        for b in re.finditer(r";|,\s+et\s+(?=(?:la|le|les|l[’'])\s?\w)|\bet (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|"
                              r"soutiens?)|\bet\s+(?=\d[\d \u00a0\u202f.,]*\s*(?:€|euros?|M€|k€|millions?))|\bdont\b|[Ss]ur cette somme,?", text[s_start:a_start]):
             left = s_start + b.start()
         right = s_end
-        nb = re.search(r";|\set (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|soutiens?)"
+        nb = re.search(r";|,\s+et\s+(?=(?:la|le|les|l[’'])\s?\w)|\set (?:une?|d[’']une?|des)\s+(?=aides?|subventions?|enveloppes?|dotations?|soutiens?)"
                        r"|\set\s+(?=\d[\d \u00a0\u202f.,]*\s*(?:€|euros?|M€|k€|millions?))"
                        r"|,?\sdont\s", text[a_end:s_end])
         if nb:
@@ -881,9 +914,11 @@ class Finder:
                                               for mm in self.x.mentions)):
             return recipient
         # "X, …, bénéficie d'une subvention de …": the first organisation or place of the sentence
-        if re.search(r"\b(?:bénéfici|reçoi|reçu|perçoi|perçu|obtien|obten|obtenu)\w*\b", text[s_start:m.start()]):
-            first = sorted((mm for mm in self.x.mentions if s_start <= mm.start < m.start()
-                            and mm.key.split(":")[0] in ("organisation", "place")), key=lambda mm: mm.start)
+        if re.search(r"\b(?:bénéfici|reçoi|reçu|recevr|perçoi|perçu|obtien|obten|obtenu)\w*\b", text[s_start:m.start()]):
+            first = sorted((mm for mm in self.x.mentions if (c_start if any(c_start <= x.start < m.start() for x in
+                            self.x.mentions if x.key.split(":")[0] in ("organisation", "place")) else s_start)
+                            <= mm.start < m.start() and mm.key.split(":")[0] in ("organisation", "place")),
+                           key=lambda mm: mm.start)
             if first:
                 return first[0].key
         clause = text[c_start:c_end]
@@ -904,6 +939,28 @@ class Finder:
             if earlier:
                 return earlier[-1].recipient
         return None
+
+    def recipient_fallback(self, c_start: int, c_end: int, s_start: int, funder: str | None) -> tuple[str | None, str]:
+        """Weaker readings, each noted in the draft: a funder that ``participe``/``complète``/``abonde`` funds what
+        the previous grant funds; ``X a …, avec une subvention de … de Y``: X receives it."""
+        text = self.text
+        if re.search(r"\b(?:particip\w*|complète\w*|abond\w*|cofinanc\w*)\b", text[s_start:c_end]) and self.x.grants:
+            return self.x.grants[-1].recipient, "déduit : même bénéficiaire que la subvention précédente"
+        if re.search(r"\bavec\s+(?:une|l[’'])\s*(?:aide|subvention|soutien|participation)", text[c_start:c_end]):
+            first = sorted((mm for mm in self.x.mentions if s_start <= mm.start < c_start and mm.key != funder
+                            and mm.key.split(":")[0] in ("organisation", "place")), key=lambda mm: mm.start)
+            if first:
+                return first[0].key, "déduit : le sujet de la phrase reçoit l’aide"
+        return None, ""
+
+    def public_funder(self, recipient: str) -> tuple[str | None, str]:
+        """The one public body of the text (Région, Département, intercommunalité, État, commune) other than the
+        recipient: the funder of a release that names no other."""
+        bodies = {e.key for e in self.x.of_kind("organisation") if e.key != recipient and normalise_name(e.name)
+                  .startswith(("region", "departement", "communaute", "metropole", "etat", "commune"))}
+        if len(bodies) == 1:
+            return next(iter(bodies)), "déduit : le seul financeur public nommé par le texte"
+        return None, ""
 
     def previous_sentence(self, s_start: int) -> tuple[int, int] | None:
         before = [s for s in self.sents if s[1] <= s_start]
@@ -1064,8 +1121,9 @@ class Finder:
 
 
 def commune_org_name(town: str) -> str:
-    """The municipality of a commune, named as the seed names it: ``Commune de Bourbourg``, ``Commune d’Arras``."""
-    return f"Commune d’{town}" if re.match(r"^[AEIOUYÉÈÂÎÔ]", town) else f"Commune de {town}"
+    """The municipality of a commune, named as the seed names it: ``Commune de Bourbourg``, ``Commune d’Arras``,
+    ``Commune d’Hazebrouck``."""
+    return f"Commune d’{town}" if re.match(r"^[AEIOUYÉÈÂÎÔH]", town) else f"Commune de {town}"
 
 
 def _role_key(role: str) -> str:
