@@ -54,7 +54,8 @@ ORG_PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"(?:(?<=\bpour la )|(?<=\bavec la )|(?<=\bpar la )|(?<=\bà la ))commune\s+{_PREP}\s*{NAME}"),
      "commune"),
 ]
-ASSOC_RE = re.compile(rf"\b[Ll]{AP}association\s+({QUOTED}|{NAME})")
+ASSOC_RE = re.compile(rf"\b(?:[Ll]{AP}association|[Ll]a\s+(?:coopérative|SCIC|société|fondation|fédération)"
+                      rf"|[Ll]{AP}entreprise)\s+({QUOTED}|{NAME})")
 ACRONYM_RE = re.compile(r"\s*\(([A-Z][A-Za-z0-9&\-]{1,12})\)")
 
 PERSON_RE = re.compile(
@@ -469,6 +470,17 @@ class Finder:
                 used_roles.add(r_start)
                 self.add_role(pm.key, self.publisher, ours.group(1), "", (r_start - 6, pm.end))
                 continue
+            whose = re.search(rf",?\s+dont\s+(?:le|la|l{AP})\s*({ROLE})\s*,\s*$", text[max(0, pm.start - 60):pm.start],
+                              re.IGNORECASE)
+            if whose:
+                at = max(0, pm.start - 60) + whose.start()
+                owner = [m for m in self.x.mentions if m.key.startswith("organisation:") and m.end <= at
+                         and not text[m.end:at].strip()]
+                if owner:
+                    r_start = max(0, pm.start - 60) + whose.start(1)
+                    used_roles.add(r_start)
+                    self.add_role(pm.key, owner[-1].key, whose.group(1), "", (owner[-1].start, pm.end))
+                    continue
             mayor = re.search(r"\b[Ll]e\s+(maire|maire-adjoint|premier\s+adjoint)\s*,\s*$", text[max(0, pm.start - 40):pm.start])
             if mayor:
                 town = self.town_of_text()
@@ -837,7 +849,7 @@ class Finder:
 
     def funder_of(self, m: re.Match[str], c_start: int, c_end: int, s_start: int) -> str | None:
         text = self.text
-        prep = rf"\s*(?:euros?\s+)?(?:de la\s+|de l{AP}\s*|du\s+|des\s+|de\s+|d{AP}\s*)"
+        prep = rf"\s*(?:euros?\s+)?(?:de la\s+|de l{AP}\s*|du\s+|des\s+|de\s+|d{AP}\s*|par la\s+|par l{AP}\s*|par le\s+|par\s+)"
         after = self.mention_starting(m.end(), ("organisation",), slack=prep)
         if after and re.match(prep, text[m.end():after.start]):
             return after.key
@@ -903,7 +915,7 @@ class Finder:
             found = self.mention_starting(m.end() + direct.end())
             if found:
                 return found.key
-        for cue in re.finditer(rf"\b(?:vers|attribu|accord|allou|octroy|destin|apport)\w*"
+        for cue in re.finditer(rf"\b(?:vers|attribu|accord|allou|octroy|destin|apport|confi)\w*"
                                rf"\b[^;]*?\b(?:à|aux?)\s|\bau profit\s+(?:de|du|des)\s*|\bà destination\s+(?:de|du|des)\s*"
                                rf"|\b(?:pour|en faveur)\s+(?:de\s+)?(?=l{AP}|la\s|le\s|les\s|du\s|des\s)", text[c_start:c_end]):
             found = self.mention_starting(c_start + cue.end())
