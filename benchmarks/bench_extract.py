@@ -141,14 +141,18 @@ def report(totals: dict, per_text: list[dict], load_seconds: float, runs: int) -
              "500 words budget is what matters.", "",
              f"{len(per_text)} texts: the seed's press text (gold = the seed data) and "
              f"{len(per_text) - 1} annotated texts of benchmarks/extract/ (fictional people and amounts). The rules "
-             "were written and corrected while reading the *development* texts. *Held-out, batch 1* was written "
-             "afterwards; its first measurement, before any change, gave macro-F1 0.64 (organisations 0.64, "
-             "people 1.00, roles 0.67, places 0.67, grants 0.25): names without a preposition (`Communauté de "
-             "Communes Cœur d’Ostrevent`), deciding bodies (`la commission permanente`), `recevoir`/`bénéficier` "
-             "and `et 35 000 euros du Département` were not read. The rules were then generalised for those "
-             "constructions, so batch 1 is no longer blind. *Held-out, batch 2* was written after that and is "
-             "measured as it came, the rules unchanged since: it is the fair estimate on unseen texts. "
-             "Micro-averaged over each group:",
+             "were written and corrected while reading the *development* texts. Each *held-out* batch was written "
+             "later, measured once as it came (first measurement below), then read to generalise the rules for the "
+             "constructions it showed; so every batch below has been seen, and the fair estimate on unseen texts "
+             "is the first measurement of the last batches: macro-F1 0.81 and 0.82, with precision 1.00 in every "
+             "category and the grants' recall the weak point (0.33 and 0.20).", "",
+             "| batch | texts | first measurement (macro-F1) | organisations (F1) | people (F1) | roles (F1) | places (F1) | grants (F1) |",
+             "| --- | --: | --: | --: | --: | --: | --: | --: |",
+             "| held-out, batch 1 | 3 | 0.64 | 0.64 | 1.00 | 0.67 | 0.67 | 0.25 |",
+             "| held-out, batch 2 | 3 | 0.58 | 0.82 | 1.00 | 0.86 | 0.00 | 0.22 |",
+             "| held-out, batch 3 | 4 | 0.81 | 0.94 | 1.00 | 0.80 | 0.80 | 0.50 |",
+             "| held-out, batch 4 | 3 | 0.82 | 0.93 | 1.00 | 0.86 | 1.00 | 0.33 |", "",
+             "Now, after the rules were generalised; micro-averaged over each group:",
              ""]
     for group, counts in sorted(totals.items(), key=lambda item: (item[0] != "development", item[0])):
         n = sum(1 for row in per_text if row["group"] == group)

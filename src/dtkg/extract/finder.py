@@ -76,7 +76,7 @@ PNAME = rf"(?:{QUOTED}|{ALLCAPS}|(?:Le|La|Les|L{AP})\s?{NAME}|{NAME})"
 PLACE_RES = [
     # tiers-lieu numérique de Bourbourg, l'ATELIER
     re.compile(rf"\b{PLACE_KIND}\s+(?:de|d{AP}|à)\s*(?P<commune>{NAME})\s*,\s*(?:l{AP}|le\s|la\s|les\s)?"
-               rf"(?P<name>{QUOTED}|{ALLCAPS}|(?:Le|La|Les|L{AP})\s?{NAME})", re.IGNORECASE * 0),
+               rf"(?P<name>{QUOTED}|{ALLCAPS}|(?:Le|La|Les|L{AP})\s?{NAME})"),
     # le fablab Le Hangar à Arras / l'espace numérique « La Fabrique » de Béthune
     re.compile(rf"\b{PLACE_KIND}\s+(?P<name>{PNAME})\s+(?:à|de|d{AP})\s*(?P<commune>{NAME})"),
     # du SPARKLAB à Dunkerque
@@ -210,7 +210,7 @@ def amount_value(m: re.Match[str]) -> Decimal:
 
 def _clean_name(text: str) -> str:
     text = text.strip().strip("«»“”\"").strip()
-    return re.sub(r"\s+", " ", text.replace("'", "’") if False else text)
+    return re.sub(r"\s+", " ", text)
 
 
 def _trim_connectors(text: str) -> str:
@@ -292,10 +292,6 @@ class Finder:
         for m in ASSOC_RE.finditer(text):
             found.append((m.start(1), m.start(1) + len(_trim_connectors(m.group(1))), m.group(1), "association"))
         # names and acronyms the graph already knows
-        for key, local in self.gaz.items("organisation"):
-            label = self.gaz.label("organisation", local)
-            for variant in {label, *[n for n, ids in self.gaz.names["organisation"].items() if local in ids]}:
-                pass
         for local_key, ids in self.gaz.names.get("organisation", {}).items():
             if len(ids) != 1:
                 continue
@@ -500,7 +496,7 @@ class Finder:
             led = re.search(rf"\b(présidée?|dirigée?|animée?|coordonnée?)\s+par\s*$", text[max(0, pm.start - 40):pm.start])
             if led:
                 pos = max(0, pm.start - 40) + led.start()
-                stop = 0
+                stop = 0  # the start of the sentence, as punctuation gives it (the parser may cut it short)
                 for b in re.finditer(r"[.!?](?:\s|$)", text[:pos]):
                     stop = b.end()
                 orgs = [m for m in self.x.mentions if m.key.startswith("organisation:") and stop <= m.start < pos]
