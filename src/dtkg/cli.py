@@ -505,6 +505,51 @@ def reconcile_grants_command(data_dir: Path, accept: str | None, review_path: Pa
         click.echo(f"Wrote {path}")
 
 
+@cli.command(name="extract")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False),
+                metavar="FILE.txt [FILE.txt ...]")
+@click.option("-o", "--output", type=click.Path(path_type=Path, file_okay=False), required=True, metavar="DIR",
+              help="Folder of the drafts: one sub-folder per text, ready for `dtkg import table`.")
+@click.option("--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+              show_default=True, help="Data folder whose resources mentions are linked to (with the seed data).")
+@click.option("--date", "date_text", default=None, metavar="YYYY-MM-DD",
+              help="Date of the text (its dates without a year are checked against it).")
+@click.option("--title", default=None, help="Title of the source (default: the first line of the text).")
+@click.option("--force", is_flag=True, help="Overwrite a draft folder that already exists.")
+def extract_command(files: tuple[Path, ...], output: Path, data_dir: Path, date_text: str | None,
+                    title: str | None, force: bool) -> None:
+    """Draft the import tables of press texts: organisations, people and roles, places, grants.
+
+    Each text gets a folder DIR/<id>/ with the tables of `dtkg import table` (every row with its source and the
+    exact words it was read from), a copy of the text and review.html, the text with every extracted span
+    highlighted and linked to its row. Check the draft, edit the CSV files, then import the folder.
+
+    \b
+    Example:
+      dtkg extract communique.txt -o brouillons --date 2024-03-01
+      dtkg import table brouillons/communique --dry-run
+    """
+    import datetime as _dt
+
+    from .extract import extract_files
+
+    date = None
+    if date_text:
+        try:
+            date = _dt.date.fromisoformat(date_text)
+        except ValueError:
+            raise InputError(f"--date {date_text!r}: expected a date YYYY-MM-DD") from None
+    data = data_dir if data_dir.is_dir() or data_dir != Path("data") else None
+    result = extract_files(list(files), output, data_dir=data, date=date, title=title, force=force)
+    for draft in result.drafts:
+        counts = draft.counts()
+        click.echo(f"{draft.text_path} -> {draft.folder}/: {counts['organisations']} organisation(s), "
+                   f"{counts['people']} person(s), {counts['roles']} role(s), {counts['places']} place(s), "
+                   f"{counts['grants']} grant(s); review {draft.folder / 'review.html'}")
+        if not any(counts[k] for k in ("organisations", "people", "places", "grants")):
+            click.echo(f"  no actor found in {draft.text_path}: the draft holds only the source", err=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the command line and turns dtkg errors into a message and an exit code, no traceback."""
     try:
