@@ -1,0 +1,499 @@
+"""A static web site of the graph: an index with search, a page per actor, lists with CSV files, money flows.
+
+``dtkg site -o DIR`` writes it; it opens from ``file://`` or any static host and makes no request: every page
+carries a Content-Security-Policy with ``default-src 'none'``. Pages without behaviour have no script at all
+(``script-src 'none'``); the index's search script is inline and allowed by its SHA-256 hash only, and builds its
+results with ``textContent``. Every label reaches the HTML through Jinja's autoescaping, or through JSON with
+``<``, ``>`` and ``&`` escaped (:func:`dtkg.views.json_for_script`), so a label holding markup shows as text.
+
+What the pages say comes from the project's own readings of the graph, so that they follow the data model:
+
+- facts, links, types and quotes: the ``full`` projection of :func:`dtkg.network.to_networkx` (French property
+  names from the ontology's ``rdfs:label@fr``, inferred facts marked ``déduit``);
+- grants and roles: the ``actors`` projection, where each grant is a funder → recipient edge with its amount and
+  the larger grant it is a share of (``part_of``), and each membership a person → organisation edge;
+- totals per funder: the saved query ``total-by-funder`` (:func:`dtkg.summary.summarize`), where a share is
+  counted inside its grant, never added to it. Per-actor totals follow the same rule.
+
+Pages stay bounded on a national graph: territories (communes) get a page only when something links to them.
+The site is built in a temporary folder next to ``DIR`` and moved into place at the end, so that a failure
+leaves the previous site (or nothing) and never half a site.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from .errors import InputError
+from .namespaces import DTKG, OA, SCHEMA
+from .summary import format_amount
+
+#: Node types that get a page, in the order the index lists them.
+PAGE_TYPES = ("organisation", "person", "place", "commune", "network", "grant", "event", "strategy", "call")
+
+#: Node types drawn in an interactive network view focused on them (other pages list their links).
+NETWORK_TYPES = frozenset({"organisation", "person", "place", "commune", "network", "event", "strategy", "call"})
+
+#: Names of the page kinds in the index (plural, French).
+PLURALS = {
+    "organisation": "Organisations", "person": "Personnes", "place": "Lieux", "commune": "Communes et territoires",
+    "network": "Réseaux de lieux", "grant": "Aides financières", "event": "Événements", "strategy": "Stratégies",
+    "call": "Appels à projets", "source": "Sources",
+}
+
+#: The file that marks a folder as a dtkg site: only such a folder is ever replaced.
+MARKER = ".dtkg-site"
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_DATE_PREDICATES = (SCHEMA.startDate, SCHEMA.endDate, SCHEMA.startTime, DCTERMS.date, DCTERMS.issued)
+
+
+# ---------------------------------------------------------------------------------------------- model
+
+
+@dataclass
+class Grant:
+    """One grant as an actor page lists it."""
+
+    resource: str
+    funder: str
+    recipient: str
+    amount: Decimal
+    currency: str
+    year: str
+    label: str
+    part_of: str
+
+
+@dataclass
+class Role:
+    """One membership: a person in an organisation with a role and, when the source gives it, a period."""
+
+    resource: str
+    member: str
+    organisation: str
+    role: str
+    start: str
+    end: str
+
+
+@dataclass
+class Quote:
+    """The exact words of a source behind a fact."""
+
+    text: str
+    source: str
+    about: str
+
+
+@dataclass
+class Entry:
+    """A page of the site: one resource (or one source document)."""
+
+    key: str
+    kind: str
+    label: str
+    href: str
+    iri: str
+    facts: list = field(default_factory=list)
+    quotes: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """What :func:`write_site` wrote: the folder, how many pages (by kind) and the largest page in bytes."""
+
+    path: Path
+    pages: dict
+    largest_page: int
+    network_views: int
+
+    @property
+    def total_pages(self) -> int:
+        return sum(self.pages.values())
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def _slug(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower()[:80] or "page"
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    used.add(candidate)
+    return candidate
+
+
+def _year(graph: Graph, resource: str) -> str:
+    node = URIRef(resource)
+    for p in (SCHEMA.startDate, SCHEMA.endDate, DCTERMS.date):
+        value = graph.value(node, p)
+        if value is not None:
+            return str(value)[:4]
+    return ""
+
+
+def _annotation_sources(graph: Graph) -> dict[tuple[str, str], str]:
+    """``(fact IRI, exact quote) → source IRI`` for every web annotation, so a quote can name its document."""
+    found: dict[tuple[str, str], str] = {}
+    for annotation in graph.subjects(RDF.type, OA.Annotation):
+        for target in graph.objects(annotation, OA.hasTarget):
+            source = graph.value(target, OA.hasSource)
+            for selector in graph.objects(target, OA.hasSelector):
+                for exact in graph.objects(selector, OA.exact):
+                    for body in graph.objects(annotation, OA.hasBody):
+                        found[(str(body), str(exact))] = str(source) if source is not None else ""
+    return found
+
+
+class SiteModel:
+    """Everything the pages show, read once from the graph (linear in its size)."""
+
+    def __init__(self, graph: Graph) -> None:
+        from .network import to_networkx
+
+        self.graph = graph
+        self.full = to_networkx(graph, "full")
+        self.actors = to_networkx(graph, "actors")
+        self.entries: dict[str, Entry] = {}
+        self.quote_sources = _annotation_sources(graph)
+        used: set[str] = set()
+        for node, data in self.full.nodes(data=True):
+            kind = data.get("type", "other")
+            if kind not in PAGE_TYPES:
+                continue
+            if kind == "commune" and self.full.degree(node) == 0:
+                continue  # a territory nothing links to: no page (35 000 communes would otherwise each get one)
+            slug = _slug(str(data.get("short", node)), used)
+            self.entries[node] = Entry(key=node, kind=kind, label=str(data.get("label", node)),
+                                       href=f"{kind}/{slug}.html", iri=str(data.get("iri", node)),
+                                       facts=list(data.get("facts") or []), quotes=list(data.get("quotes") or []))
+        self.sources: dict[str, Entry] = {}
+        for source in sorted(graph.subjects(RDF.type, DTKG.SourceDocument)):
+            title = graph.value(source, DCTERMS.title)
+            from .labels import label_of
+
+            label = str(title) if title is not None else label_of(graph, source)
+            facts = [(name, str(graph.value(source, p))) for name, p in
+                     (("date", DCTERMS.date), ("éditeur", DCTERMS.publisher), ("adresse", SCHEMA.url),
+                      ("adresse", DCTERMS.source)) if graph.value(source, p) is not None]
+            self.sources[str(source)] = Entry(key=str(source), kind="source", label=label,
+                                              href=f"source/{_slug(label, used)}.html", iri=str(source), facts=facts)
+        self.grants_by_actor: dict[str, list[Grant]] = defaultdict(list)
+        self.roles_by_actor: dict[str, list[Role]] = defaultdict(list)
+        self.grants: list[Grant] = []
+        for a, b, data in self.actors.edges(data=True):
+            if data.get("kind") == "grant" and "amount" in data:
+                grant = Grant(resource=str(data.get("resource", "")), funder=a, recipient=b,
+                              amount=Decimal(str(data["amount"])), currency=str(data.get("currency", "EUR")),
+                              year=_year(graph, str(data.get("resource", ""))), label=str(data.get("label", "")),
+                              part_of=str(data.get("part_of", "")))
+                self.grants.append(grant)
+                self.grants_by_actor[a].append(grant)
+                self.grants_by_actor[b].append(grant)
+            elif data.get("kind") == "membership":
+                resource = URIRef(str(data.get("resource", "")))
+                start, end = graph.value(resource, SCHEMA.startDate), graph.value(resource, SCHEMA.endDate)
+                role = Role(resource=str(resource), member=a, organisation=b, role=str(data.get("label", "")),
+                            start=str(start) if start is not None else "", end=str(end) if end is not None else "")
+                self.roles_by_actor[a].append(role)
+                self.roles_by_actor[b].append(role)
+        self.quotes_by_source: dict[str, list[Quote]] = defaultdict(list)
+        for (fact, text), source in sorted(self.quote_sources.items()):
+            self.quotes_by_source[source].append(Quote(text=text, source=source, about=fact))
+
+    # -------------------------------------------------------------- helpers for the pages
+
+    def link(self, node: str) -> dict:
+        """``{label, href}`` of a node (``href`` empty when the node has no page)."""
+        entry = self.entries.get(node) or self.sources.get(node)
+        if entry is not None:
+            return {"label": entry.label, "href": entry.href, "kind": entry.kind}
+        data = self.full.nodes[node] if node in self.full else self.actors.nodes.get(node, {})
+        return {"label": str(data.get("label", node)), "href": "", "kind": data.get("type", "other")}
+
+    def quotes_of(self, node: str) -> list[Quote]:
+        return [Quote(text=q, source=self.quote_sources.get((node, q), ""), about=node)
+                for q in self.full.nodes[node].get("quotes") or []] if node in self.full else []
+
+
+def grant_totals(grants: list[Grant], actor: str, role: str) -> list[dict]:
+    """Grants an actor gave (``role="funder"``) or received (``"recipient"``), grouped by year with totals.
+
+    A share of a larger grant is listed inside that grant and counted once: when the whole is in the same list,
+    the share is not added to the total (the rule of the saved query ``total-by-funder``).
+    """
+    mine = [g for g in grants if getattr(g, role) == actor]
+    wholes = {g.resource for g in mine}
+    by_year: dict[str, list[Grant]] = defaultdict(list)
+    for g in mine:
+        by_year[g.year or "année non précisée"].append(g)
+    years = []
+    for year in sorted(by_year, reverse=True):
+        rows, totals = [], defaultdict(Decimal)
+        for g in sorted(by_year[year], key=lambda g: (-g.amount, g.resource)):
+            counted = not (g.part_of and g.part_of in wholes)
+            if counted:
+                totals[g.currency] += g.amount
+            rows.append({"grant": g, "counted": counted})
+        years.append({"year": year, "rows": rows,
+                      "total": " + ".join(format_amount(v, c) for c, v in sorted(totals.items()))})
+    return years
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def page_csp(scripts: tuple[str, ...] = ()) -> str:
+    """The Content-Security-Policy of a page: nothing may be fetched; scripts only by their hashes."""
+    script_src = " ".join(_csp_hash(s) for s in scripts) if scripts else "'none'"
+    return (f"default-src 'none'; script-src {script_src}; style-src 'unsafe-inline'; img-src data:; "
+            "connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["amount"] = lambda v, c="EUR": format_amount(v, c)
+    return env
+
+
+def _csv_text(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+    return out.getvalue()
+
+
+def _search_keys(entry: Entry) -> str:
+    """What search matches besides the label: short fact values (acronyms, SIREN, RNA, INSEE codes, dates)."""
+    values = [str(v) for _, v in entry.facts if len(str(v)) <= 40]
+    return " ".join(dict.fromkeys(values))
+
+
+def _prepare_target(out_dir: Path) -> None:
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise InputError("exists and is not a folder; give a folder for the site", path=out_dir)
+        if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+            raise InputError("is a folder that holds files and is not a dtkg site; give an empty or new folder "
+                             "(a dtkg site is only replaced when it holds the .dtkg-site marker)", path=out_dir)
+
+
+def write_site(data: Graph, out_dir: Path | str, *, network_views: int = 300, base_title: str = "dtkg") -> SiteResult:
+    """Write the static site of ``data`` (a graph or dataset) into ``out_dir``, atomically.
+
+    ``network_views`` caps how many actors (the most linked first) get an interactive network view focused on
+    them: each view inlines vis-network (about 500 kB), so a national graph would otherwise fill a disk; the
+    other actor pages list their links. An existing ``out_dir`` is replaced only if it is empty or a dtkg site.
+    """
+    from .network import plain_graph
+
+    out_dir = Path(out_dir)
+    _prepare_target(out_dir)
+    graph = plain_graph(data)
+    model = SiteModel(graph)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    try:
+        pages, largest, views = _write_pages(model, data, tmp, base_title, network_views)
+        (tmp / MARKER).write_text("dtkg static site\n", encoding="utf-8")
+        for path in [tmp, *tmp.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        old = None
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return SiteResult(path=out_dir, pages=pages, largest_page=largest, network_views=views)
+
+
+def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
+                 network_views: int) -> tuple[dict, int, int]:
+    from .network import TYPE_LABELS, TYPE_STYLES
+    from .summary import summarize
+    from markupsafe import Markup
+
+    from .views import json_for_script
+
+    env = _environment()
+    css = (_TEMPLATES / "site.css").read_text(encoding="utf-8")
+    counts: dict[str, int] = defaultdict(int)
+    largest = 0
+
+    def emit(rel: str, template: str, depth: int, scripts: tuple[str, ...] = (), **context) -> None:
+        nonlocal largest
+        html = env.get_template(template).render(css=Markup(css), csp=page_csp(scripts), up="../" * depth,
+                                                 site_title=base_title, type_labels=TYPE_LABELS,
+                                                 plurals=PLURALS, **context)
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        raw = html.encode("utf-8")
+        path.write_bytes(raw)
+        largest = max(largest, len(raw))
+
+    # network views focused on the most linked actors, through the project's own view code
+    ranked = sorted((n for n, e in model.entries.items() if e.kind in NETWORK_TYPES and n in model.actors),
+                    key=lambda n: (-model.actors.degree(n), n))
+    network_href: dict[str, str] = {}
+    from .network import ego_view
+    from .views import write_html
+
+    for node in ranked[:max(0, network_views)]:
+        entry = model.entries[node]
+        rel = "reseau/" + entry.href.split("/", 1)[1]
+        ego = ego_view(model.actors, node, 1)
+        (root / "reseau").mkdir(exist_ok=True)
+        write_html(ego, root / rel, title=f"Réseau autour de {entry.label}")
+        network_href[node] = rel
+        largest = max(largest, (root / rel).stat().st_size)
+
+    # one page per actor
+    for node, entry in model.entries.items():
+        links_out, links_in = [], []
+        for _, target, edge in model.full.out_edges(node, data=True):
+            links_out.append({"property": edge.get("label", ""), "to": model.link(target)})
+        for source, _, edge in model.full.in_edges(node, data=True):
+            links_in.append({"property": edge.get("label", ""), "from": model.link(source)})
+        links_out.sort(key=lambda r: (r["property"], r["to"]["label"]))
+        links_in.sort(key=lambda r: (r["property"], r["from"]["label"]))
+        roles = sorted(model.roles_by_actor.get(node, []), key=lambda r: (r.start, r.role, r.resource))
+        grants = model.grants_by_actor.get(node, [])
+        quotes = list(model.quotes_of(node))
+        for role in roles:
+            quotes += model.quotes_of(role.resource)
+        for grant in grants:
+            quotes += model.quotes_of(grant.resource)
+        if entry.kind == "grant":
+            shares = [g for g in model.grants if g.part_of == node]
+            whole = [g for g in model.grants if g.resource == node]
+        else:
+            shares, whole = [], []
+        counts[entry.kind] += 1
+        emit(entry.href, "site-actor.html", 1, entry=entry, links_out=links_out, links_in=links_in,
+             roles=roles, given=grant_totals(grants, node, "funder"), received=grant_totals(grants, node, "recipient"),
+             quotes=quotes, model=model, network=network_href.get(node, ""), shares=shares, whole=whole,
+             style=TYPE_STYLES.get(entry.kind, TYPE_STYLES["other"]))
+
+    # one page per source document, with every quote taken from it
+    for source, entry in model.sources.items():
+        counts["source"] += 1
+        emit(entry.href, "site-source.html", 1, entry=entry, quotes=model.quotes_by_source.get(source, []),
+             model=model)
+
+    # lists (one per kind) with their CSV file
+    kinds = [k for k in (*PAGE_TYPES, "source") if counts.get(k)]
+    all_entries = list(model.entries.values()) + list(model.sources.values())
+    for kind in kinds:
+        entries = sorted((e for e in all_entries if e.kind == kind), key=lambda e: (e.label.casefold(), e.href))
+        rows = [[e.label, e.iri, "; ".join(f"{n} : {v}" for n, v in e.facts)] for e in entries]
+        (root / f"liste-{kind}.csv").write_text(_csv_text(["libellé", "IRI", "faits"], rows), encoding="utf-8")
+        emit(f"liste-{kind}.html", "site-list.html", 0, kind=kind, entries=entries, csv=f"liste-{kind}.csv")
+        counts["list"] += 1
+
+    # money: every grant as a flow, totals per funder from the saved query total-by-funder
+    summary = summarize(data)
+    funders = [{"link": model.link(f.funder), "total": format_amount(f.total, f.currency), "grants": f.grants}
+               for f in summary.funders]
+    flows = sorted(model.grants, key=lambda g: (g.year, -g.amount, g.resource))
+    rows = [[model.link(g.funder)["label"], model.link(g.recipient)["label"], str(g.amount), g.currency, g.year,
+             model.link(g.part_of)["label"] if g.part_of else "", g.resource] for g in flows]
+    (root / "flux.csv").write_text(_csv_text(["financeur", "bénéficiaire", "montant", "devise", "année",
+                                              "part de", "aide"], rows), encoding="utf-8")
+    emit("flux.html", "site-money.html", 0, flows=flows, funders=funders, model=model,
+         sankey=sankey_svg(model))
+    counts["money"] += 1
+
+    # the index and its search
+    index = [[e.label, PLURALS.get(e.kind, e.kind), e.href, _search_keys(e)] for e in all_entries]
+    index.sort(key=lambda r: (r[0].casefold(), r[2]))
+    search_js = (_TEMPLATES / "site-search.js").read_text(encoding="utf-8")
+    emit("index.html", "site-index.html", 0, scripts=(search_js,), kinds=kinds, counts=counts,
+         search_js=Markup(search_js), index_json=Markup(json_for_script(index)), summary=summary)
+    counts["index"] += 1
+    return dict(counts), largest, len(network_href)
+
+
+def sankey_svg(model: SiteModel, width: int = 900) -> dict:
+    """A Sankey diagram of the money, computed here and drawn as SVG elements by the template (no script):
+    funders → recipients → earmarked shares. A share is drawn inside the flow of its grant, from the recipient
+    of the whole to the recipient of the share, so money is never counted twice: each column adds up to what
+    its funders gave (whole grants only)."""
+    wholes = [g for g in model.grants if not g.part_of or g.part_of not in {x.resource for x in model.grants}]
+    whole_ids = {g.resource for g in wholes}
+    shares = [g for g in model.grants if g.part_of in whole_ids]
+    by_resource = {g.resource: g for g in model.grants}
+    columns: list[dict[str, Decimal]] = [defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)]
+    links = []
+    for g in wholes:
+        columns[0][g.funder] += g.amount
+        columns[1][g.recipient] += g.amount
+        links.append((0, g.funder, 1, g.recipient, g.amount, g))
+    for s in shares:
+        whole = by_resource[s.part_of]
+        columns[2][s.recipient] += s.amount
+        links.append((1, whole.recipient, 2, s.recipient, s.amount, s))
+    total = sum(columns[0].values(), Decimal(0))
+    if total <= 0:
+        return {"width": width, "height": 0, "nodes": [], "links": [], "total": ""}
+    height = 60 + 26 * max(len(c) for c in columns)
+    gap, node_w = 10, 14
+    xs = [10, int(width * 0.42), width - 230]
+    scale = float(height - 40 - gap * max(len(c) for c in columns)) / float(total)
+    nodes, pos = [], {}
+    for ci, column in enumerate(columns):
+        y = 20.0
+        for key, value in sorted(column.items(), key=lambda kv: (-kv[1], kv[0])):
+            h = max(2.0, float(value) * scale)
+            pos[(ci, key)] = [y, y, y]  # top, next outgoing offset, next incoming offset
+            link = model.link(key)
+            nodes.append({"x": xs[ci], "y": round(y, 1), "w": node_w, "h": round(h, 1), "label": link["label"],
+                          "href": link["href"], "amount": format_amount(value), "column": ci,
+                          "text_x": xs[ci] + node_w + 4, "anchor": "start"})
+            y += h + gap
+    drawn = []
+    for c0, a, c1, b, amount, g in sorted(links, key=lambda l: (l[0], -l[4], l[5].resource)):
+        h = max(1.0, float(amount) * scale)
+        y0 = pos[(c0, a)][1] + h / 2
+        pos[(c0, a)][1] += h
+        y1 = pos[(c1, b)][2] + h / 2
+        pos[(c1, b)][2] += h
+        x0, x1 = xs[c0] + node_w, xs[c1]
+        mid = (x0 + x1) / 2
+        drawn.append({"d": f"M{x0},{y0:.1f} C{mid},{y0:.1f} {mid},{y1:.1f} {x1},{y1:.1f}", "width": round(h, 1),
+                      "title": f"{model.link(a)['label']} → {model.link(b)['label']} : {format_amount(amount)}",
+                      "amount": str(amount), "from": a, "to": b, "share": c0 == 1})
+    return {"width": width, "height": height, "nodes": nodes, "links": drawn, "total": format_amount(total)}
+
+
+__all__ = ["PAGE_TYPES", "SiteModel", "SiteResult", "grant_totals", "page_csp", "write_site", "sankey_svg"]
