@@ -150,6 +150,12 @@ def _year(graph: Graph, resource: str) -> str:
     return ""
 
 
+def _decimal(value: float) -> Decimal:
+    """An amount as the data wrote it (``30000``, not ``30000.0``)."""
+    number = Decimal(str(value)).normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+
+
 def _annotation_sources(graph: Graph) -> dict[tuple[str, str], str]:
     """``(fact IRI, exact quote) → source IRI`` for every web annotation, so a quote can name its document."""
     found: dict[tuple[str, str], str] = {}
@@ -202,7 +208,7 @@ class SiteModel:
         for a, b, data in self.actors.edges(data=True):
             if data.get("kind") == "grant" and "amount" in data:
                 grant = Grant(resource=str(data.get("resource", "")), funder=a, recipient=b,
-                              amount=Decimal(str(data["amount"])), currency=str(data.get("currency", "EUR")),
+                              amount=_decimal(data["amount"]), currency=str(data.get("currency", "EUR")),
                               year=_year(graph, str(data.get("resource", ""))), label=str(data.get("label", "")),
                               part_of=str(data.get("part_of", "")))
                 self.grants.append(grant)

@@ -1,0 +1,142 @@
+"""The static site in headless Chromium with the network blocked: every kind of page renders and fetches
+nothing, search finds people and identifiers, the Sankey's flows add up to the funders' totals, and injected
+labels stay text on every page."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, in_ci
+from dtkg.site import write_site
+from dtkg.summary import summarize
+from test_site import INJECTED_TTL, INJECTION, SCRIPT_BREAK
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from browser import chromium_path, launch, open_offline  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def _unavailable(reason: str) -> None:
+    if in_ci():
+        pytest.fail(f"{reason}: CI=true, so the browser tests must run (install Debian's chromium)")
+    pytest.skip(f"{reason} (these tests never skip on CI)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if chromium_path() is None:
+        _unavailable("Chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, seed) -> Path:
+    return write_site(seed, tmp_path_factory.mktemp("site") / "site", network_views=3).path
+
+
+@pytest.fixture()
+def opened(browser):
+    pages = []
+
+    def open_page(path: Path):
+        page = open_offline(browser, path)
+        pages.append(page)
+        return page
+
+    yield open_page
+    for page in pages:
+        assert page.requests == [], f"the page tried to fetch {page.requests}"
+        assert page.errors == [], f"the page logged errors: {page.errors}"
+        assert page.dialogs == [], f"the page opened dialogs: {page.dialogs}"
+        assert page.page.evaluate("window.__pwned === undefined")
+        page.close()
+
+
+def test_every_kind_of_page_renders_offline(opened, site):
+    kinds = ["organisation", "person", "place", "commune", "network", "grant", "event", "strategy", "call", "source"]
+    for kind in kinds:
+        path = sorted((site / kind).glob("*.html"))[0]
+        view = opened(path)
+        assert view.page.locator("h1#label").inner_text().strip(), path
+        assert view.page.locator("article.fiche").get_attribute("data-kind") == kind
+    for name in ("index.html", "flux.html", "liste-person.html"):
+        assert opened(site / name).page.locator("h1").count() == 1
+
+
+def search(view, text: str) -> list[str]:
+    view.page.fill("#q", text)
+    return view.page.locator("#results a").all_inner_texts()
+
+
+def test_search_finds_people_and_identifiers(opened, site):
+    view = opened(site / "index.html")
+    assert search(view, "kerkhof") == ["Isabelle Kerkhof"]
+    assert search(view, "245900428") == ["Communauté Urbaine de Dunkerque"]
+    assert "Communauté Urbaine de Dunkerque" in search(view, "CUD")
+    assert search(view, "l’atelier")[0] == "L'ATELIER"
+    assert search(view, "zzzz") == [] and view.page.locator("#count").inner_text() == "Aucun résultat."
+    search(view, "kerkhof")
+    view.page.press("#q", "Enter")
+    view.page.wait_for_url("**/person/*.html")
+    assert view.page.locator("h1#label").inner_text() == "Isabelle Kerkhof"
+
+
+def test_sankey_flows_add_up_to_the_funders_totals(opened, site, seed):
+    view = opened(site / "flux.html")
+    flows = view.page.evaluate("""[...document.querySelectorAll('#sankey path.whole')]
+                                  .map(p => p.getAttribute('data-amount'))""")
+    shares = view.page.evaluate("""[...document.querySelectorAll('#sankey path.share')]
+                                   .map(p => p.getAttribute('data-amount'))""")
+    total = sum(f.total for f in summarize(seed).funders)
+    assert sum(Decimal(f) for f in flows) == total == Decimal("120000")
+    assert shares == ["6421"]  # drawn inside its grant, from the whole's recipient onwards
+    assert view.page.locator("#flows tbody tr").count() == 3
+
+
+def test_injected_labels_stay_inert_on_every_page(browser, tmp_path):
+    from dtkg.load import load_dataset
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "injected.ttl").write_text(INJECTED_TTL, encoding="utf-8")
+    root = write_site(load_dataset([data]), tmp_path / "site", network_views=2).path
+    pages = sorted(root.rglob("*.html"))
+    assert len(pages) > 40
+    for path in pages:
+        view = open_offline(browser, path)
+        try:
+            page = view.page
+            if path.name == "index.html":
+                page.fill("#q", "img src")
+                assert page.locator("#results a").all_inner_texts() == [INJECTION]
+                page.fill("#q", "999999999")
+                assert page.locator("#results a").all_inner_texts() == [INJECTION]
+            if "injected" in path.name and path.parent.name == "organisation":
+                assert page.locator("h1#label").inner_text() == INJECTION
+                assert SCRIPT_BREAK in page.locator("body").inner_text()
+            assert page.evaluate("document.querySelectorAll('img, iframe, b').length") == 0, path
+            assert page.evaluate("window.__pwned === undefined"), path
+            assert view.requests == [] and view.dialogs == [] and view.errors == [], (path, view.errors)
+        finally:
+            view.close()
+
+
+def test_policy_blocks_any_fetch(browser, site):
+    view = open_offline(browser, site / "index.html")
+    try:
+        outcome = view.page.evaluate("fetch('https://example.org/x').then(() => 'fetched', () => 'blocked')")
+        assert outcome == "blocked" and view.requests == []
+    finally:
+        view.close()
