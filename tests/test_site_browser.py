@@ -140,3 +140,18 @@ def test_policy_blocks_any_fetch(browser, site):
         assert outcome == "blocked" and view.requests == []
     finally:
         view.close()
+
+
+def test_date_filter_hides_what_comes_later(opened, site):
+    view = opened(site / "chronologie.html")
+    page = view.page
+    event = page.locator("#timeline tbody tr", has_text="Inauguration de L'ATELIER")
+    grant = page.locator("#timeline tbody tr", has_text="Aide régionale en fonctionnement")
+    strategy = page.locator("#timeline tbody tr", has_text="Feuille de route numérique")
+    assert event.is_visible() and grant.is_visible()
+    page.fill("#asof", "2018-12-31")
+    assert not event.is_visible() and not grant.is_visible() and strategy.is_visible()
+    assert page.locator("#asof-count").inner_text() == "3 fait(s) au 2018-12-31 sur 5"
+    page.fill("#asof", "2022-01-01")  # the 2019-2021 grant is over by then: shown, marked as ended
+    assert grant.is_visible() and "ended" in (grant.get_attribute("class") or "")
+    assert event.is_visible()

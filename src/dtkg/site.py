@@ -440,6 +440,12 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
          sankey=sankey_svg(model))
     counts["money"] += 1
 
+    # time: every dated fact, with an as-of filter
+    time_js = (_TEMPLATES / "site-time.js").read_text(encoding="utf-8")
+    emit("chronologie.html", "site-time.html", 0, scripts=(time_js,), items=dated_items(model), model=model,
+         time_js=Markup(time_js))
+    counts["time"] += 1
+
     # the index and its search
     index = [[e.label, PLURALS.get(e.kind, e.kind), e.href, _search_keys(e)] for e in all_entries]
     index.sort(key=lambda r: (r[0].casefold(), r[2]))
@@ -448,6 +454,45 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
          search_js=Markup(search_js), index_json=Markup(json_for_script(index)), summary=summary)
     counts["index"] += 1
     return dict(counts), largest, len(network_href)
+
+
+def _bound(value: str, end: bool) -> str:
+    """A date, year or year-month as the first (or last, when ``end``) day it covers: ``2019`` → ``2019-01-01``."""
+    text = value[:10]
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-12-31" if end else f"{text}-01-01"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return f"{text}-31" if end else f"{text}-01"  # "-31" compares after every day of the month
+    return text
+
+
+def dated_items(model: SiteModel) -> list[dict]:
+    """Pages and roles with a date (start, end, issue), oldest first: what the time line shows and the as-of
+    filter narrows. Items without a date are not listed: the source does not say when they happened."""
+    items = []
+    graph = model.graph
+    for node, entry in model.entries.items():
+        ref = URIRef(node)
+        start = graph.value(ref, SCHEMA.startDate) or graph.value(ref, DCTERMS.issued) or graph.value(ref, DCTERMS.date)
+        end = graph.value(ref, SCHEMA.endDate)
+        if start is None and end is None:
+            continue
+        items.append({"link": model.link(node), "kind": entry.kind, "what": entry.label,
+                      "start": str(start) if start is not None else "", "end": str(end) if end is not None else ""})
+    seen = set()
+    for roles in model.roles_by_actor.values():
+        for role in roles:
+            if role.resource in seen or not (role.start or role.end):
+                continue
+            seen.add(role.resource)
+            items.append({"link": model.link(role.member), "kind": "membership",
+                          "what": f"{role.role} — {model.link(role.organisation)['label']}",
+                          "start": role.start, "end": role.end})
+    for item in items:
+        item["from"] = _bound(item["start"], False) if item["start"] else ""
+        item["to"] = _bound(item["end"], True) if item["end"] else ""
+    items.sort(key=lambda i: (i["from"] or i["to"], i["what"]))
+    return items
 
 
 def sankey_svg(model: SiteModel, width: int = 900) -> dict:
