@@ -128,7 +128,7 @@ def test_replaces_only_a_site_and_leaves_no_half_site(tmp_path, seed, monkeypatc
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(site_module, "sankey_svg", broken)
+    monkeypatch.setattr(site_module, "sankey_data", broken)
     with pytest.raises(RuntimeError):
         write_site(seed, target)
     assert (target / "index.html").is_file() and not (target / "reseau").exists()  # the previous site, intact

@@ -103,6 +103,20 @@ def test_sankey_flows_add_up_to_the_funders_totals(opened, site, seed):
     assert sum(Decimal(f) for f in flows) == total == Decimal("120000")
     assert shares == ["6421"]  # drawn inside its grant, from the whole's recipient onwards
     assert view.page.locator("#flows tbody tr").count() == 3
+    page = view.page
+    page.select_option("#sankey-year", "2019")
+    amounts = page.evaluate("[...document.querySelectorAll('#sankey path')].map(p => p.getAttribute('class') + ' ' + p.getAttribute('data-amount'))")
+    assert amounts == ["whole 90000"]
+    assert page.locator("#sankey-total").inner_text() == "Total des aides dessinées : 90 000 €"
+    page.select_option("#sankey-year", "")
+    region = page.locator("#sankey-funder option", has_text="Région Hauts-de-France").get_attribute("value")
+    page.select_option("#sankey-funder", region)
+    assert page.locator("#sankey path").count() == 3
+    with page.expect_download() as info:
+        page.click("#export-svg")
+    saved = info.value.path()
+    svg = Path(saved).read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and svg.count("<path") == 3 and "Région Hauts-de-France" in svg
 
 
 def test_injected_labels_stay_inert_on_every_page(browser, tmp_path):

@@ -60,7 +60,10 @@ PLURALS = {
 MARKER = ".dtkg-site"
 
 _TEMPLATES = Path(__file__).resolve().parent / "templates"
-_DATE_PREDICATES = (SCHEMA.startDate, SCHEMA.endDate, SCHEMA.startTime, DCTERMS.date, DCTERMS.issued)
+_VENDOR = Path(__file__).resolve().parent / "vendor"
+#: The npm builds the money page inlines, in load order (see scripts/vendor_js.py and vendor/VERSIONS.json).
+_VENDORED_SANKEY = ("d3-array/d3-array.min.js", "d3-path/d3-path.min.js", "d3-shape/d3-shape.min.js",
+                    "d3-sankey/d3-sankey.min.js")
 
 
 # ---------------------------------------------------------------------------------------------- model
@@ -436,8 +439,9 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
              model.link(g.part_of)["label"] if g.part_of else "", g.resource] for g in flows]
     (root / "flux.csv").write_text(_csv_text(["financeur", "bénéficiaire", "montant", "devise", "année",
                                               "part de", "aide"], rows), encoding="utf-8")
-    emit("flux.html", "site-money.html", 0, flows=flows, funders=funders, model=model,
-         sankey=sankey_svg(model))
+    sankey_js = vendored_js(_VENDORED_SANKEY) + "\n" + (_TEMPLATES / "site-sankey.js").read_text(encoding="utf-8")
+    emit("flux.html", "site-money.html", 0, scripts=(sankey_js,), flows=flows, funders=funders, model=model,
+         sankey_json=Markup(json_for_script(sankey_data(model))), sankey_js=Markup(sankey_js))
     counts["money"] += 1
 
     # time: every dated fact, with an as-of filter
@@ -454,6 +458,19 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
          search_js=Markup(search_js), index_json=Markup(json_for_script(index)), summary=summary)
     counts["index"] += 1
     return dict(counts), largest, len(network_href)
+
+
+def vendored_js(files: tuple[str, ...]) -> str:
+    """The vendored builds ``files`` (paths under ``vendor/``), joined, safe to inline in a ``<script>``."""
+    from .views import _raw_text_safe
+
+    parts = []
+    for name in files:
+        path = _VENDOR / name
+        if not path.is_file():
+            raise FileNotFoundError(f"dtkg is incompletely installed: {path} is missing (scripts/vendor_js.py)")
+        parts.append(_raw_text_safe(path.read_text(encoding="utf-8"), "script"))
+    return "\n;\n".join(parts)
 
 
 def _bound(value: str, end: bool) -> str:
@@ -495,56 +512,35 @@ def dated_items(model: SiteModel) -> list[dict]:
     return items
 
 
-def sankey_svg(model: SiteModel, width: int = 900) -> dict:
-    """A Sankey diagram of the money, computed here and drawn as SVG elements by the template (no script):
-    funders → recipients → earmarked shares. A share is drawn inside the flow of its grant, from the recipient
-    of the whole to the recipient of the share, so money is never counted twice: each column adds up to what
-    its funders gave (whole grants only)."""
-    wholes = [g for g in model.grants if not g.part_of or g.part_of not in {x.resource for x in model.grants}]
-    whole_ids = {g.resource for g in wholes}
-    shares = [g for g in model.grants if g.part_of in whole_ids]
-    by_resource = {g.resource: g for g in model.grants}
-    columns: list[dict[str, Decimal]] = [defaultdict(Decimal), defaultdict(Decimal), defaultdict(Decimal)]
-    links = []
-    for g in wholes:
-        columns[0][g.funder] += g.amount
-        columns[1][g.recipient] += g.amount
-        links.append((0, g.funder, 1, g.recipient, g.amount, g))
-    for s in shares:
-        whole = by_resource[s.part_of]
-        columns[2][s.recipient] += s.amount
-        links.append((1, whole.recipient, 2, s.recipient, s.amount, s))
-    total = sum(columns[0].values(), Decimal(0))
-    if total <= 0:
-        return {"width": width, "height": 0, "nodes": [], "links": [], "total": ""}
-    height = 60 + 26 * max(len(c) for c in columns)
-    gap, node_w = 10, 14
-    xs = [10, int(width * 0.42), width - 230]
-    scale = float(height - 40 - gap * max(len(c) for c in columns)) / float(total)
-    nodes, pos = [], {}
-    for ci, column in enumerate(columns):
-        y = 20.0
-        for key, value in sorted(column.items(), key=lambda kv: (-kv[1], kv[0])):
-            h = max(2.0, float(value) * scale)
-            pos[(ci, key)] = [y, y, y]  # top, next outgoing offset, next incoming offset
+def sankey_data(model: SiteModel) -> dict:
+    """The money flows the Sankey draws (with d3-sankey, in the page): funders → recipients → earmarked shares.
+
+    A whole grant is a flow from its funder to its recipient; a share of it (``dcterms:isPartOf``) is a flow from
+    the whole's recipient onwards to the share's recipient, inside the whole: money is never counted twice, and
+    the flows leaving the funders add up to their totals (the rule of the saved query ``total-by-funder``).
+    Nodes are ``[label, href]``; wholes ``[funder, recipient, amount, year, currency, grant label]`` and shares
+    ``[whole index, recipient, amount, grant label]``; amounts are decimal strings, exact.
+    """
+    index: dict[str, int] = {}
+    nodes: list[list[str]] = []
+
+    def node(key: str) -> int:
+        if key not in index:
+            index[key] = len(nodes)
             link = model.link(key)
-            nodes.append({"x": xs[ci], "y": round(y, 1), "w": node_w, "h": round(h, 1), "label": link["label"],
-                          "href": link["href"], "amount": format_amount(value), "column": ci,
-                          "text_x": xs[ci] + node_w + 4, "anchor": "start"})
-            y += h + gap
-    drawn = []
-    for c0, a, c1, b, amount, g in sorted(links, key=lambda l: (l[0], -l[4], l[5].resource)):
-        h = max(1.0, float(amount) * scale)
-        y0 = pos[(c0, a)][1] + h / 2
-        pos[(c0, a)][1] += h
-        y1 = pos[(c1, b)][2] + h / 2
-        pos[(c1, b)][2] += h
-        x0, x1 = xs[c0] + node_w, xs[c1]
-        mid = (x0 + x1) / 2
-        drawn.append({"d": f"M{x0},{y0:.1f} C{mid},{y0:.1f} {mid},{y1:.1f} {x1},{y1:.1f}", "width": round(h, 1),
-                      "title": f"{model.link(a)['label']} → {model.link(b)['label']} : {format_amount(amount)}",
-                      "amount": str(amount), "from": a, "to": b, "share": c0 == 1})
-    return {"width": width, "height": height, "nodes": nodes, "links": drawn, "total": format_amount(total)}
+            nodes.append([link["label"], link["href"]])
+        return index[key]
+
+    resources = {g.resource for g in model.grants}
+    wholes = [g for g in model.grants if not g.part_of or g.part_of not in resources]
+    wholes.sort(key=lambda g: (-g.amount, g.resource))
+    position = {g.resource: i for i, g in enumerate(wholes)}
+    whole_rows = [[node(g.funder), node(g.recipient), str(g.amount), g.year, g.currency, model.link(g.resource)["label"]]
+                  for g in wholes]
+    share_rows = [[position[g.part_of], node(g.recipient), str(g.amount), model.link(g.resource)["label"]]
+                  for g in sorted(model.grants, key=lambda g: (-g.amount, g.resource)) if g.part_of in position]
+    return {"nodes": nodes, "wholes": whole_rows, "shares": share_rows}
 
 
-__all__ = ["PAGE_TYPES", "SiteModel", "SiteResult", "grant_totals", "page_csp", "write_site", "sankey_svg"]
+__all__ = ["PAGE_TYPES", "SiteModel", "SiteResult", "grant_totals", "page_csp", "write_site", "sankey_data",
+           "dated_items", "vendored_js"]
