@@ -25,7 +25,12 @@ PACKAGES = [
     ("d3-path", "1.0.9", "dist/d3-path.min.js"),
     ("d3-shape", "1.3.7", "dist/d3-shape.min.js"),
     ("d3-sankey", "0.12.3", "dist/d3-sankey.min.js"),
+    ("@triply/yasgui", "4.2.28", "build/yasgui.min.js"),
+    ("@triply/yasgui", "4.2.28", "build/yasgui.min.css"),
 ]
+
+#: Where each package keeps its licence, when not in ``LICENSE``; bundles also ship the notices of what they hold.
+LICENCES = {"@triply/yasgui": ["LICENSE.txt", "build/yasgui.min.js.LICENSE.txt"]}
 
 VENDOR = Path(__file__).resolve().parents[1] / "src" / "dtkg" / "vendor"
 
@@ -39,15 +44,17 @@ def vendor(target: Path = VENDOR) -> list[dict]:
         for name, version, file in PACKAGES:
             out = subprocess.run(["npm", "pack", f"{name}@{version}", "--silent"], cwd=tmp, check=True,
                                  capture_output=True, text=True).stdout.strip().splitlines()[-1]
+            folder_name = name.split("/")[-1]
+            folder = target / folder_name
+            folder.mkdir(parents=True, exist_ok=True)
             with tarfile.open(Path(tmp) / out) as tar:
                 build = tar.extractfile(f"package/{file}").read()
-                licence = tar.extractfile("package/LICENSE").read()
-            folder = target / name
-            folder.mkdir(parents=True, exist_ok=True)
+                for licence in LICENCES.get(name, ["LICENSE"]):
+                    (folder / Path(licence).name).write_bytes(tar.extractfile(f"package/{licence}").read())
             (folder / Path(file).name).write_bytes(build)
-            (folder / "LICENSE").write_bytes(licence)
-            records.append({"name": name, "version": version, "file": f"{name}/{Path(file).name}",
-                            "sha256": hashlib.sha256(build).hexdigest(), "licence": f"{name}/LICENSE"})
+            records.append({"name": name, "version": version, "file": f"{folder_name}/{Path(file).name}",
+                            "sha256": hashlib.sha256(build).hexdigest(),
+                            "licence": [f"{folder_name}/{Path(x).name}" for x in LICENCES.get(name, ["LICENSE"])]})
     (target / "VERSIONS.json").write_text(json.dumps(records, indent=2) + "\n", encoding="utf-8")
     return records
 

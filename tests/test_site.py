@@ -142,3 +142,16 @@ def test_command_line(dtkg, tmp_path):
     (tmp_path / "file").write_text("x", encoding="utf-8")
     result = dtkg("site", "-o", str(tmp_path / "file"))
     assert result.code == 2 and "Traceback" not in result.err
+
+
+def test_query_page_reaches_only_its_endpoint(tmp_path):
+    from dtkg.query import SavedQuery
+    from dtkg.site import write_query_page
+
+    query = SavedQuery("mine", "?", f"SELECT * WHERE {{ ?s ?p {json.dumps(SCRIPT_BREAK)} }}", tmp_path / "q.rq")
+    page = write_query_page(tmp_path / "out", "http://127.0.0.1:7878/sparql", [query]).read_text(encoding="utf-8")
+    assert "connect-src http://127.0.0.1:7878;" in page and "</script><script>window" not in page
+    for bad in ("javascript:alert(1)", "http://x/; script-src *", "file:///etc/passwd", "ftp://host/sparql"):
+        with pytest.raises(InputError, match="http"):
+            write_query_page(tmp_path / "bad", bad, [query])
+    assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())

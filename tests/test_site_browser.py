@@ -169,3 +169,53 @@ def test_date_filter_hides_what_comes_later(opened, site):
     page.fill("#asof", "2022-01-01")  # the 2019-2021 grant is over by then: shown, marked as ended
     assert grant.is_visible() and "ended" in (grant.get_attribute("class") or "")
     assert event.is_visible()
+
+
+def test_query_page_sends_saved_queries_to_its_endpoint_only(browser, tmp_path, seed):
+    """The editor page loads YASGUI offline with one tab per saved query; running a tab posts the query to the
+    endpoint and nowhere else (the endpoint is played by the route below, answering with dtkg's own engine)."""
+    import time
+    from urllib.parse import parse_qs
+
+    from dtkg.query import run_query, saved_queries
+    from dtkg.site import write_query_page
+
+    endpoint = "http://127.0.0.1:9/sparql"
+    page_path = write_query_page(tmp_path, endpoint)
+    context = browser.new_context(offline=False, service_workers="block")
+    posted, blocked, errors = [], [], []
+
+    def route(r):
+        url = r.request.url
+        if url.startswith("file:"):
+            r.continue_()
+        elif url == endpoint and r.request.method == "POST":
+            query = parse_qs(r.request.post_data or "")["query"][0]
+            posted.append(query)
+            body = run_query(seed, query).serialize(format="json")
+            r.fulfill(status=200, body=body, headers={"Content-Type": "application/sparql-results+json",
+                                                      "Access-Control-Allow-Origin": "*"})
+        else:
+            blocked.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(page_path.as_uri())
+        for _ in range(150):
+            if page.evaluate("!!(window.dtkgQuery && dtkgQuery.ready)"):
+                break
+            time.sleep(0.2)
+        names = page.evaluate("Object.keys(dtkgQuery.yasgui._tabs).map(id => dtkgQuery.yasgui.getTab(id).getName())")
+        assert names == [q.name for q in saved_queries()]
+        tab = names.index("total-by-funder")
+        page.evaluate("(i) => dtkgQuery.yasgui.selectTabId(Object.keys(dtkgQuery.yasgui._tabs)[i])", tab)
+        page.evaluate("dtkgQuery.yasgui.getTab().getYasqe().query()")
+        page.locator(".yasr table tbody tr").first.wait_for(timeout=20000)
+        assert posted and "SUM(?amount)" in posted[0]
+        assert "Région Hauts-de-France" in page.locator(".yasr table").inner_text()
+        assert blocked == [] and errors == []
+    finally:
+        context.close()

@@ -388,6 +388,12 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
         largest = max(largest, (root / rel).stat().st_size)
 
     # one page per actor
+    shares_of: dict[str, list[Grant]] = defaultdict(list)
+    grant_of: dict[str, list[Grant]] = defaultdict(list)
+    for g in model.grants:
+        grant_of[g.resource].append(g)
+        if g.part_of:
+            shares_of[g.part_of].append(g)
     for node, entry in model.entries.items():
         links_out, links_in = [], []
         for _, target, edge in model.full.out_edges(node, data=True):
@@ -403,11 +409,7 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
             quotes += model.quotes_of(role.resource)
         for grant in grants:
             quotes += model.quotes_of(grant.resource)
-        if entry.kind == "grant":
-            shares = [g for g in model.grants if g.part_of == node]
-            whole = [g for g in model.grants if g.resource == node]
-        else:
-            shares, whole = [], []
+        shares, whole = shares_of.get(node, []), grant_of.get(node, [])
         counts[entry.kind] += 1
         emit(entry.href, "site-actor.html", 1, entry=entry, links_out=links_out, links_in=links_in,
              roles=roles, given=grant_totals(grants, node, "funder"), received=grant_totals(grants, node, "recipient"),
@@ -458,6 +460,44 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
          search_js=Markup(search_js), index_json=Markup(json_for_script(index)), summary=summary)
     counts["index"] += 1
     return dict(counts), largest, len(network_href)
+
+
+def write_query_page(out_dir: Path | str, endpoint_url: str, saved_queries: list | None = None, *,
+                     name: str = "requetes.html", site_title: str = "dtkg") -> Path:
+    """Write a SPARQL editor page (YASGUI, vendored from npm and inlined) into ``out_dir``, preloaded with the
+    saved queries (one tab each), that sends its queries to ``endpoint_url`` and nowhere else.
+
+    ``saved_queries`` are :class:`dtkg.query.SavedQuery` objects (default: every saved query of dtkg). The page's
+    policy allows requests to the endpoint's origin only; YASGUI's completions that call web services are off.
+    Written atomically. For ``dtkg serve`` to offer next to its read-only endpoint.
+    """
+    from urllib.parse import urlsplit
+
+    from markupsafe import Markup
+
+    from .export import write_atomic
+    from .query import saved_queries as all_saved_queries
+    from .views import _raw_text_safe, json_for_script
+
+    parts = urlsplit(endpoint_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in endpoint_url for c in " ;'\"<>"):
+        raise InputError(f"the endpoint must be an http(s) URL, not {endpoint_url!r}")
+    origin = f"{parts.scheme}://{parts.netloc}"
+    queries = all_saved_queries() if saved_queries is None else saved_queries
+    config = {"endpoint": endpoint_url, "queries": [{"name": q.name, "text": q.text} for q in queries]}
+    yasgui_js = vendored_js(("yasgui/yasgui.min.js",))
+    app_js = _raw_text_safe((_TEMPLATES / "site-query.js").read_text(encoding="utf-8"), "script")
+    yasgui_css = _raw_text_safe((_VENDOR / "yasgui" / "yasgui.min.css").read_text(encoding="utf-8"), "style")
+    css = (_TEMPLATES / "site.css").read_text(encoding="utf-8")
+    csp = (f"default-src 'none'; script-src {_csp_hash(yasgui_js)} {_csp_hash(app_js)}; "
+           f"style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src {origin}; "
+           "base-uri 'none'; form-action 'none'")
+    html = _environment().get_template("site-query.html").render(
+        csp=csp, site_title=site_title, endpoint=endpoint_url, yasgui_css=Markup(yasgui_css), css=Markup(css),
+        yasgui_js=Markup(yasgui_js), app_js=Markup(app_js), queries_json=Markup(json_for_script(config)))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return write_atomic(out / name, html.encode("utf-8"))
 
 
 def vendored_js(files: tuple[str, ...]) -> str:
@@ -543,4 +583,4 @@ def sankey_data(model: SiteModel) -> dict:
 
 
 __all__ = ["PAGE_TYPES", "SiteModel", "SiteResult", "grant_totals", "page_csp", "write_site", "sankey_data",
-           "dated_items", "vendored_js"]
+           "dated_items", "vendored_js", "write_query_page"]
