@@ -155,3 +155,14 @@ def test_query_page_reaches_only_its_endpoint(tmp_path):
         with pytest.raises(InputError, match="http"):
             write_query_page(tmp_path / "bad", bad, [query])
     assert not (tmp_path / "bad").exists() or not any((tmp_path / "bad").iterdir())
+
+
+def test_network_views_are_the_ego_views_of_the_project(seed_graph):
+    from dtkg.network import ego_view, to_networkx
+    from dtkg.site import _ego
+
+    actors = to_networkx(seed_graph, "actors")
+    for node in list(actors)[:10]:
+        mine, theirs = _ego(actors, node), ego_view(actors, node, 1)
+        assert set(mine.nodes) == set(theirs.nodes) and mine.number_of_edges() == theirs.number_of_edges()
+        assert mine.graph["focus"] == node

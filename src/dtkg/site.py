@@ -375,13 +375,12 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
     ranked = sorted((n for n, e in model.entries.items() if e.kind in NETWORK_TYPES and n in model.actors),
                     key=lambda n: (-model.actors.degree(n), n))
     network_href: dict[str, str] = {}
-    from .network import ego_view
     from .views import write_html
 
     for node in ranked[:max(0, network_views)]:
         entry = model.entries[node]
         rel = "reseau/" + entry.href.split("/", 1)[1]
-        ego = ego_view(model.actors, node, 1)
+        ego = _ego(model.actors, node)
         (root / "reseau").mkdir(exist_ok=True)
         write_html(ego, root / rel, title=f"Réseau autour de {entry.label}")
         network_href[node] = rel
@@ -511,6 +510,16 @@ def vendored_js(files: tuple[str, ...]) -> str:
             raise FileNotFoundError(f"dtkg is incompletely installed: {path} is missing (scripts/vendor_js.py)")
         parts.append(_raw_text_safe(path.read_text(encoding="utf-8"), "script"))
     return "\n;\n".join(parts)
+
+
+def _ego(g: nx.MultiDiGraph, centre: str) -> nx.MultiDiGraph:
+    """The actor and its direct neighbours, as :func:`dtkg.network.ego_view` at depth 1, in time proportional to
+    the neighbourhood (``ego_view`` makes an undirected copy of the whole graph first, which a site calls hundreds
+    of times)."""
+    keep = {centre, *g.successors(centre), *g.predecessors(centre)}
+    sub = g.subgraph(keep).copy()
+    sub.graph.update(g.graph, focus=centre, depth=1)
+    return sub
 
 
 def _bound(value: str, end: bool) -> str:
