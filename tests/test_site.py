@@ -166,3 +166,22 @@ def test_network_views_are_the_ego_views_of_the_project(seed_graph):
         mine, theirs = _ego(actors, node), ego_view(actors, node, 1)
         assert set(mine.nodes) == set(theirs.nodes) and mine.number_of_edges() == theirs.number_of_edges()
         assert mine.graph["focus"] == node
+
+
+def test_big_graphs_keep_pages_bounded_and_totals_exact(tmp_path, seed, monkeypatch):
+    import dtkg.site as site_module
+
+    monkeypatch.setattr(site_module, "LIST_PAGE", 2)
+    monkeypatch.setattr(site_module, "SANKEY_FLOWS", 0)
+    monkeypatch.setattr(site_module, "FLOW_ROWS", 1)
+    root = write_site(seed, tmp_path / "site", network_views=0).path
+    people = sorted(p.name for p in root.glob("liste-person*.html"))
+    assert people == ["liste-person-2.html", "liste-person-3.html", "liste-person-4.html", "liste-person.html"]
+    assert "Personnes (7)" in (root / "liste-person-3.html").read_text(encoding="utf-8")
+    with (root / "liste-person.csv").open(encoding="utf-8") as f:
+        assert len(list(csv.DictReader(f))) == 7  # the CSV file holds every row
+    flux = (root / "flux.html").read_text(encoding="utf-8")
+    assert "Les 1 plus grandes aides (sur 3" in flux
+    data = site_module.sankey_data(SiteModel(seed_graph_of(seed)))
+    assert sum(Decimal(w[2]) for w in data["wholes"]) == Decimal("120000")  # every grant in an "others" flow
+    assert ["autres bénéficiaires", ""] in data["nodes"] and data["shares"] == []

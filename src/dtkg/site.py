@@ -56,6 +56,16 @@ PLURALS = {
     "call": "Appels à projets", "source": "Sources",
 }
 
+#: Rows per page of a list (``liste-KIND.html``, then ``liste-KIND-2.html``...); the CSV file holds them all.
+LIST_PAGE = 1000
+
+#: Grants shown in the table of the money page (the largest); ``flux.csv`` holds them all.
+FLOW_ROWS = 500
+
+#: Flows the Sankey draws per funder and year (the largest); the others are drawn as one "others" flow, so that
+#: the totals stay exact and the page stays small on a national graph.
+SANKEY_FLOWS = 25
+
 #: The file that marks a folder as a dtkg site: only such a folder is ever replaced.
 MARKER = ".dtkg-site"
 
@@ -428,8 +438,12 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
         entries = sorted((e for e in all_entries if e.kind == kind), key=lambda e: (e.label.casefold(), e.href))
         rows = [[e.label, e.iri, "; ".join(f"{n} : {v}" for n, v in e.facts)] for e in entries]
         (root / f"liste-{kind}.csv").write_text(_csv_text(["libellé", "IRI", "faits"], rows), encoding="utf-8")
-        emit(f"liste-{kind}.html", "site-list.html", 0, kind=kind, entries=entries, csv=f"liste-{kind}.csv")
-        counts["list"] += 1
+        chunks = [entries[i:i + LIST_PAGE] for i in range(0, len(entries), LIST_PAGE)] or [[]]
+        names = [f"liste-{kind}.html"] + [f"liste-{kind}-{n}.html" for n in range(2, len(chunks) + 1)]
+        for n, chunk in enumerate(chunks):
+            emit(names[n], "site-list.html", 0, kind=kind, entries=chunk, csv=f"liste-{kind}.csv", total=len(entries),
+                 pages=names, current=n)
+            counts["list"] += 1
 
     # money: every grant as a flow, totals per funder from the saved query total-by-funder
     summary = summarize(data)
@@ -441,7 +455,10 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
     (root / "flux.csv").write_text(_csv_text(["financeur", "bénéficiaire", "montant", "devise", "année",
                                               "part de", "aide"], rows), encoding="utf-8")
     sankey_js = vendored_js(_VENDORED_SANKEY) + "\n" + (_TEMPLATES / "site-sankey.js").read_text(encoding="utf-8")
-    emit("flux.html", "site-money.html", 0, scripts=(sankey_js,), flows=flows, funders=funders, model=model,
+    shown = sorted(flows, key=lambda g: (-g.amount, g.resource))[:FLOW_ROWS]
+    shown.sort(key=lambda g: (g.year, -g.amount, g.resource))
+    emit("flux.html", "site-money.html", 0, scripts=(sankey_js,), flows=shown, all_flows=len(flows), funders=funders,
+         model=model,
          sankey_json=Markup(json_for_script(sankey_data(model))), sankey_js=Markup(sankey_js))
     counts["money"] += 1
 
@@ -583,9 +600,27 @@ def sankey_data(model: SiteModel) -> dict:
     resources = {g.resource for g in model.grants}
     wholes = [g for g in model.grants if not g.part_of or g.part_of not in resources]
     wholes.sort(key=lambda g: (-g.amount, g.resource))
-    position = {g.resource: i for i, g in enumerate(wholes)}
-    whole_rows = [[node(g.funder), node(g.recipient), str(g.amount), g.year, g.currency, model.link(g.resource)["label"]]
-                  for g in wholes]
+    kept_per: dict[tuple, int] = defaultdict(int)
+    others: dict[tuple, list] = {}
+    whole_rows = []
+    drawn: list[Grant] = []
+    for g in wholes:  # largest first: beyond SANKEY_FLOWS per funder and year, grants join one "others" flow
+        group = (g.funder, g.year, g.currency)
+        if kept_per[group] < SANKEY_FLOWS:
+            kept_per[group] += 1
+            drawn.append(g)
+            whole_rows.append([node(g.funder), node(g.recipient), str(g.amount), g.year, g.currency,
+                               model.link(g.resource)["label"]])
+        else:
+            other = others.setdefault(group, [Decimal(0), 0])
+            other[0] += g.amount
+            other[1] += 1
+    if others:
+        index["(autres)"] = len(nodes)
+        nodes.append(["autres bénéficiaires", ""])
+    for (funder, year, currency), (amount, count) in sorted(others.items()):
+        whole_rows.append([node(funder), index["(autres)"], str(amount), year, currency, f"{count} autres aides"])
+    position = {g.resource: i for i, g in enumerate(drawn)}
     share_rows = [[position[g.part_of], node(g.recipient), str(g.amount), model.link(g.resource)["label"]]
                   for g in sorted(model.grants, key=lambda g: (-g.amount, g.resource)) if g.part_of in position]
     return {"nodes": nodes, "wholes": whole_rows, "shares": share_rows}
