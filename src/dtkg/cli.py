@@ -550,6 +550,30 @@ def extract_command(files: tuple[Path, ...], output: Path, data_dir: Path, date_
             click.echo(f"  no actor found in {draft.text_path}: the draft holds only the source", err=True)
 
 
+@cli.command()
+@data_options
+@click.option("-o", "--output", "out_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+              show_default=True, help="Folder to write the site to (replaced atomically; must be new, empty or an "
+                                      "earlier dtkg site).")
+@click.option("--network-views", type=click.IntRange(min=0), default=300, show_default=True, metavar="N",
+              help="How many actors (the most linked first) get an interactive network view focused on them.")
+@click.pass_context
+def site(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_dir: Path, network_views: int) -> None:
+    """Write a static web site of the graph that works offline: search, a page per actor, lists, money flows.
+
+    \b
+    Examples:
+      dtkg site -o site && chromium site/index.html
+      dtkg site --data my-data -o site --network-views 50
+    """
+    from .site import write_site
+
+    ds = open_dataset(ctx, data_dirs, no_seed)
+    result = write_site(ds, out_dir, network_views=network_views)
+    click.echo(f"Wrote {result.path}/index.html ({result.total_pages} pages, {result.network_views} network views, "
+               f"largest page {result.largest_page / 1e6:.2f} MB)")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the command line and turns dtkg errors into a message and an exit code, no traceback."""
     try:

@@ -1,0 +1,630 @@
+"""A static web site of the graph: an index with search, a page per actor, lists with CSV files, money flows.
+
+``dtkg site -o DIR`` writes it; it opens from ``file://`` or any static host and makes no request: every page
+carries a Content-Security-Policy with ``default-src 'none'``. Pages without behaviour have no script at all
+(``script-src 'none'``); the index's search script is inline and allowed by its SHA-256 hash only, and builds its
+results with ``textContent``. Every label reaches the HTML through Jinja's autoescaping, or through JSON with
+``<``, ``>`` and ``&`` escaped (:func:`dtkg.views.json_for_script`), so a label holding markup shows as text.
+
+What the pages say comes from the project's own readings of the graph, so that they follow the data model:
+
+- facts, links, types and quotes: the ``full`` projection of :func:`dtkg.network.to_networkx` (French property
+  names from the ontology's ``rdfs:label@fr``, inferred facts marked ``déduit``);
+- grants and roles: the ``actors`` projection, where each grant is a funder → recipient edge with its amount and
+  the larger grant it is a share of (``part_of``), and each membership a person → organisation edge;
+- totals per funder: the saved query ``total-by-funder`` (:func:`dtkg.summary.summarize`), where a share is
+  counted inside its grant, never added to it. Per-actor totals follow the same rule.
+
+Pages stay bounded on a national graph: territories (communes) get a page only when something links to them.
+The site is built in a temporary folder next to ``DIR`` and moved into place at the end, so that a failure
+leaves the previous site (or nothing) and never half a site.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import os
+import re
+import shutil
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+import networkx as nx
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCTERMS, RDF
+
+from .errors import InputError
+from .namespaces import DTKG, OA, SCHEMA
+from .summary import format_amount
+
+#: Node types that get a page, in the order the index lists them.
+PAGE_TYPES = ("organisation", "person", "place", "commune", "network", "grant", "event", "strategy", "call")
+
+#: Node types drawn in an interactive network view focused on them (other pages list their links).
+NETWORK_TYPES = frozenset({"organisation", "person", "place", "commune", "network", "event", "strategy", "call"})
+
+#: Names of the page kinds in the index (plural, French).
+PLURALS = {
+    "organisation": "Organisations", "person": "Personnes", "place": "Lieux", "commune": "Communes et territoires",
+    "network": "Réseaux de lieux", "grant": "Aides financières", "event": "Événements", "strategy": "Stratégies",
+    "call": "Appels à projets", "source": "Sources",
+}
+
+#: Rows per page of a list (``liste-KIND.html``, then ``liste-KIND-2.html``...); the CSV file holds them all.
+LIST_PAGE = 1000
+
+#: Grants shown in the table of the money page (the largest); ``flux.csv`` holds them all.
+FLOW_ROWS = 500
+
+#: Flows the Sankey draws per funder and year (the largest); the others are drawn as one "others" flow, so that
+#: the totals stay exact and the page stays small on a national graph.
+SANKEY_FLOWS = 25
+
+#: The file that marks a folder as a dtkg site: only such a folder is ever replaced.
+MARKER = ".dtkg-site"
+
+_TEMPLATES = Path(__file__).resolve().parent / "templates"
+_VENDOR = Path(__file__).resolve().parent / "vendor"
+#: The npm builds the money page inlines, in load order (see scripts/vendor_js.py and vendor/VERSIONS.json).
+_VENDORED_SANKEY = ("d3-array/d3-array.min.js", "d3-path/d3-path.min.js", "d3-shape/d3-shape.min.js",
+                    "d3-sankey/d3-sankey.min.js")
+
+
+# ---------------------------------------------------------------------------------------------- model
+
+
+@dataclass
+class Grant:
+    """One grant as an actor page lists it."""
+
+    resource: str
+    funder: str
+    recipient: str
+    amount: Decimal
+    currency: str
+    year: str
+    label: str
+    part_of: str
+
+
+@dataclass
+class Role:
+    """One membership: a person in an organisation with a role and, when the source gives it, a period."""
+
+    resource: str
+    member: str
+    organisation: str
+    role: str
+    start: str
+    end: str
+
+
+@dataclass
+class Quote:
+    """The exact words of a source behind a fact."""
+
+    text: str
+    source: str
+    about: str
+
+
+@dataclass
+class Entry:
+    """A page of the site: one resource (or one source document)."""
+
+    key: str
+    kind: str
+    label: str
+    href: str
+    iri: str
+    facts: list = field(default_factory=list)
+    quotes: list = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SiteResult:
+    """What :func:`write_site` wrote: the folder, how many pages (by kind) and the largest page in bytes."""
+
+    path: Path
+    pages: dict
+    largest_page: int
+    network_views: int
+
+    @property
+    def total_pages(self) -> int:
+        return sum(self.pages.values())
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def _slug(text: str, used: set[str]) -> str:
+    base = re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-").lower()[:80] or "page"
+    candidate, n = base, 1
+    while candidate in used:
+        n += 1
+        candidate = f"{base}-{n}"
+    used.add(candidate)
+    return candidate
+
+
+def _year(graph: Graph, resource: str) -> str:
+    node = URIRef(resource)
+    for p in (SCHEMA.startDate, SCHEMA.endDate, DCTERMS.date):
+        value = graph.value(node, p)
+        if value is not None:
+            return str(value)[:4]
+    return ""
+
+
+def _decimal(value: float) -> Decimal:
+    """An amount as the data wrote it (``30000``, not ``30000.0``)."""
+    number = Decimal(str(value)).normalize()
+    return number.quantize(Decimal(1)) if number == number.to_integral_value() else number
+
+
+def _annotation_sources(graph: Graph) -> dict[tuple[str, str], str]:
+    """``(fact IRI, exact quote) → source IRI`` for every web annotation, so a quote can name its document."""
+    found: dict[tuple[str, str], str] = {}
+    for annotation in graph.subjects(RDF.type, OA.Annotation):
+        for target in graph.objects(annotation, OA.hasTarget):
+            source = graph.value(target, OA.hasSource)
+            for selector in graph.objects(target, OA.hasSelector):
+                for exact in graph.objects(selector, OA.exact):
+                    for body in graph.objects(annotation, OA.hasBody):
+                        found[(str(body), str(exact))] = str(source) if source is not None else ""
+    return found
+
+
+class SiteModel:
+    """Everything the pages show, read once from the graph (linear in its size)."""
+
+    def __init__(self, graph: Graph) -> None:
+        from .network import to_networkx
+
+        self.graph = graph
+        self.full = to_networkx(graph, "full")
+        self.actors = to_networkx(graph, "actors")
+        self.entries: dict[str, Entry] = {}
+        self.quote_sources = _annotation_sources(graph)
+        used: set[str] = set()
+        for node, data in self.full.nodes(data=True):
+            kind = data.get("type", "other")
+            if kind not in PAGE_TYPES:
+                continue
+            if kind == "commune" and self.full.degree(node) == 0:
+                continue  # a territory nothing links to: no page (35 000 communes would otherwise each get one)
+            slug = _slug(str(data.get("short", node)), used)
+            self.entries[node] = Entry(key=node, kind=kind, label=str(data.get("label", node)),
+                                       href=f"{kind}/{slug}.html", iri=str(data.get("iri", node)),
+                                       facts=list(data.get("facts") or []), quotes=list(data.get("quotes") or []))
+        self.sources: dict[str, Entry] = {}
+        for source in sorted(graph.subjects(RDF.type, DTKG.SourceDocument)):
+            title = graph.value(source, DCTERMS.title)
+            from .labels import label_of
+
+            label = str(title) if title is not None else label_of(graph, source)
+            facts = [(name, str(graph.value(source, p))) for name, p in
+                     (("date", DCTERMS.date), ("éditeur", DCTERMS.publisher), ("adresse", SCHEMA.url),
+                      ("adresse", DCTERMS.source)) if graph.value(source, p) is not None]
+            self.sources[str(source)] = Entry(key=str(source), kind="source", label=label,
+                                              href=f"source/{_slug(label, used)}.html", iri=str(source), facts=facts)
+        self.grants_by_actor: dict[str, list[Grant]] = defaultdict(list)
+        self.roles_by_actor: dict[str, list[Role]] = defaultdict(list)
+        self.grants: list[Grant] = []
+        for a, b, data in self.actors.edges(data=True):
+            if data.get("kind") == "grant" and "amount" in data:
+                grant = Grant(resource=str(data.get("resource", "")), funder=a, recipient=b,
+                              amount=_decimal(data["amount"]), currency=str(data.get("currency", "EUR")),
+                              year=_year(graph, str(data.get("resource", ""))), label=str(data.get("label", "")),
+                              part_of=str(data.get("part_of", "")))
+                self.grants.append(grant)
+                self.grants_by_actor[a].append(grant)
+                self.grants_by_actor[b].append(grant)
+            elif data.get("kind") == "membership":
+                resource = URIRef(str(data.get("resource", "")))
+                start, end = graph.value(resource, SCHEMA.startDate), graph.value(resource, SCHEMA.endDate)
+                role = Role(resource=str(resource), member=a, organisation=b, role=str(data.get("label", "")),
+                            start=str(start) if start is not None else "", end=str(end) if end is not None else "")
+                self.roles_by_actor[a].append(role)
+                self.roles_by_actor[b].append(role)
+        self.quotes_by_source: dict[str, list[Quote]] = defaultdict(list)
+        for (fact, text), source in sorted(self.quote_sources.items()):
+            self.quotes_by_source[source].append(Quote(text=text, source=source, about=fact))
+
+    # -------------------------------------------------------------- helpers for the pages
+
+    def link(self, node: str) -> dict:
+        """``{label, href}`` of a node (``href`` empty when the node has no page)."""
+        entry = self.entries.get(node) or self.sources.get(node)
+        if entry is not None:
+            return {"label": entry.label, "href": entry.href, "kind": entry.kind}
+        data = self.full.nodes[node] if node in self.full else self.actors.nodes.get(node, {})
+        return {"label": str(data.get("label", node)), "href": "", "kind": data.get("type", "other")}
+
+    def quotes_of(self, node: str) -> list[Quote]:
+        return [Quote(text=q, source=self.quote_sources.get((node, q), ""), about=node)
+                for q in self.full.nodes[node].get("quotes") or []] if node in self.full else []
+
+
+def grant_totals(grants: list[Grant], actor: str, role: str) -> list[dict]:
+    """Grants an actor gave (``role="funder"``) or received (``"recipient"``), grouped by year with totals.
+
+    A share of a larger grant is listed inside that grant and counted once: when the whole is in the same list,
+    the share is not added to the total (the rule of the saved query ``total-by-funder``).
+    """
+    mine = [g for g in grants if getattr(g, role) == actor]
+    wholes = {g.resource for g in mine}
+    by_year: dict[str, list[Grant]] = defaultdict(list)
+    for g in mine:
+        by_year[g.year or "année non précisée"].append(g)
+    years = []
+    for year in sorted(by_year, reverse=True):
+        rows, totals = [], defaultdict(Decimal)
+        for g in sorted(by_year[year], key=lambda g: (-g.amount, g.resource)):
+            counted = not (g.part_of and g.part_of in wholes)
+            if counted:
+                totals[g.currency] += g.amount
+            rows.append({"grant": g, "counted": counted})
+        years.append({"year": year, "rows": rows,
+                      "total": " + ".join(format_amount(v, c) for c, v in sorted(totals.items()))})
+    return years
+
+
+# ---------------------------------------------------------------------------------------------- writing
+
+
+def _csp_hash(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def page_csp(scripts: tuple[str, ...] = ()) -> str:
+    """The Content-Security-Policy of a page: nothing may be fetched; scripts only by their hashes."""
+    script_src = " ".join(_csp_hash(s) for s in scripts) if scripts else "'none'"
+    return (f"default-src 'none'; script-src {script_src}; style-src 'unsafe-inline'; img-src data:; "
+            "connect-src 'none'; base-uri 'none'; form-action 'none'")
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(_TEMPLATES)), autoescape=True, trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters["amount"] = lambda v, c="EUR": format_amount(v, c)
+    return env
+
+
+def _csv_text(header: list[str], rows: list[list]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row])
+    return out.getvalue()
+
+
+def _search_keys(entry: Entry) -> str:
+    """What search matches besides the label: short fact values (acronyms, SIREN, RNA, INSEE codes, dates)."""
+    values = [str(v) for _, v in entry.facts if len(str(v)) <= 40]
+    return " ".join(dict.fromkeys(values))
+
+
+def _prepare_target(out_dir: Path) -> None:
+    if out_dir.exists():
+        if not out_dir.is_dir():
+            raise InputError("exists and is not a folder; give a folder for the site", path=out_dir)
+        if any(out_dir.iterdir()) and not (out_dir / MARKER).exists():
+            raise InputError("is a folder that holds files and is not a dtkg site; give an empty or new folder "
+                             "(a dtkg site is only replaced when it holds the .dtkg-site marker)", path=out_dir)
+
+
+def write_site(data: Graph, out_dir: Path | str, *, network_views: int = 300, base_title: str = "dtkg") -> SiteResult:
+    """Write the static site of ``data`` (a graph or dataset) into ``out_dir``, atomically.
+
+    ``network_views`` caps how many actors (the most linked first) get an interactive network view focused on
+    them: each view inlines vis-network (about 500 kB), so a national graph would otherwise fill a disk; the
+    other actor pages list their links. An existing ``out_dir`` is replaced only if it is empty or a dtkg site.
+    """
+    from .network import plain_graph
+
+    out_dir = Path(out_dir)
+    _prepare_target(out_dir)
+    graph = plain_graph(data)
+    model = SiteModel(graph)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
+    try:
+        pages, largest, views = _write_pages(model, data, tmp, base_title, network_views)
+        (tmp / MARKER).write_text("dtkg static site\n", encoding="utf-8")
+        for path in [tmp, *tmp.rglob("*")]:
+            os.chmod(path, 0o755 if path.is_dir() else 0o644)
+        old = None
+        if out_dir.exists():
+            old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return SiteResult(path=out_dir, pages=pages, largest_page=largest, network_views=views)
+
+
+def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
+                 network_views: int) -> tuple[dict, int, int]:
+    from .network import TYPE_LABELS, TYPE_STYLES
+    from .summary import summarize
+    from markupsafe import Markup
+
+    from .views import json_for_script
+
+    env = _environment()
+    css = (_TEMPLATES / "site.css").read_text(encoding="utf-8")
+    counts: dict[str, int] = defaultdict(int)
+    largest = 0
+
+    def emit(rel: str, template: str, depth: int, scripts: tuple[str, ...] = (), **context) -> None:
+        nonlocal largest
+        html = env.get_template(template).render(css=Markup(css), csp=page_csp(scripts), up="../" * depth,
+                                                 site_title=base_title, type_labels=TYPE_LABELS,
+                                                 plurals=PLURALS, **context)
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        raw = html.encode("utf-8")
+        path.write_bytes(raw)
+        largest = max(largest, len(raw))
+
+    # network views focused on the most linked actors, through the project's own view code
+    ranked = sorted((n for n, e in model.entries.items() if e.kind in NETWORK_TYPES and n in model.actors),
+                    key=lambda n: (-model.actors.degree(n), n))
+    network_href: dict[str, str] = {}
+    from .views import write_html
+
+    for node in ranked[:max(0, network_views)]:
+        entry = model.entries[node]
+        rel = "reseau/" + entry.href.split("/", 1)[1]
+        ego = _ego(model.actors, node)
+        (root / "reseau").mkdir(exist_ok=True)
+        write_html(ego, root / rel, title=f"Réseau autour de {entry.label}")
+        network_href[node] = rel
+        largest = max(largest, (root / rel).stat().st_size)
+
+    # one page per actor
+    shares_of: dict[str, list[Grant]] = defaultdict(list)
+    grant_of: dict[str, list[Grant]] = defaultdict(list)
+    for g in model.grants:
+        grant_of[g.resource].append(g)
+        if g.part_of:
+            shares_of[g.part_of].append(g)
+    for node, entry in model.entries.items():
+        links_out, links_in = [], []
+        for _, target, edge in model.full.out_edges(node, data=True):
+            links_out.append({"property": edge.get("label", ""), "to": model.link(target)})
+        for source, _, edge in model.full.in_edges(node, data=True):
+            links_in.append({"property": edge.get("label", ""), "from": model.link(source)})
+        links_out.sort(key=lambda r: (r["property"], r["to"]["label"]))
+        links_in.sort(key=lambda r: (r["property"], r["from"]["label"]))
+        roles = sorted(model.roles_by_actor.get(node, []), key=lambda r: (r.start, r.role, r.resource))
+        grants = model.grants_by_actor.get(node, [])
+        quotes = list(model.quotes_of(node))
+        for role in roles:
+            quotes += model.quotes_of(role.resource)
+        for grant in grants:
+            quotes += model.quotes_of(grant.resource)
+        shares, whole = shares_of.get(node, []), grant_of.get(node, [])
+        counts[entry.kind] += 1
+        emit(entry.href, "site-actor.html", 1, entry=entry, links_out=links_out, links_in=links_in,
+             roles=roles, given=grant_totals(grants, node, "funder"), received=grant_totals(grants, node, "recipient"),
+             quotes=quotes, model=model, network=network_href.get(node, ""), shares=shares, whole=whole,
+             style=TYPE_STYLES.get(entry.kind, TYPE_STYLES["other"]))
+
+    # one page per source document, with every quote taken from it
+    for source, entry in model.sources.items():
+        counts["source"] += 1
+        emit(entry.href, "site-source.html", 1, entry=entry, quotes=model.quotes_by_source.get(source, []),
+             model=model)
+
+    # lists (one per kind) with their CSV file
+    kinds = [k for k in (*PAGE_TYPES, "source") if counts.get(k)]
+    all_entries = list(model.entries.values()) + list(model.sources.values())
+    for kind in kinds:
+        entries = sorted((e for e in all_entries if e.kind == kind), key=lambda e: (e.label.casefold(), e.href))
+        rows = [[e.label, e.iri, "; ".join(f"{n} : {v}" for n, v in e.facts)] for e in entries]
+        (root / f"liste-{kind}.csv").write_text(_csv_text(["libellé", "IRI", "faits"], rows), encoding="utf-8")
+        chunks = [entries[i:i + LIST_PAGE] for i in range(0, len(entries), LIST_PAGE)] or [[]]
+        names = [f"liste-{kind}.html"] + [f"liste-{kind}-{n}.html" for n in range(2, len(chunks) + 1)]
+        for n, chunk in enumerate(chunks):
+            emit(names[n], "site-list.html", 0, kind=kind, entries=chunk, csv=f"liste-{kind}.csv", total=len(entries),
+                 pages=names, current=n)
+            counts["list"] += 1
+
+    # money: every grant as a flow, totals per funder from the saved query total-by-funder
+    summary = summarize(data)
+    funders = [{"link": model.link(f.funder), "total": format_amount(f.total, f.currency), "grants": f.grants}
+               for f in summary.funders]
+    flows = sorted(model.grants, key=lambda g: (g.year, -g.amount, g.resource))
+    rows = [[model.link(g.funder)["label"], model.link(g.recipient)["label"], str(g.amount), g.currency, g.year,
+             model.link(g.part_of)["label"] if g.part_of else "", g.resource] for g in flows]
+    (root / "flux.csv").write_text(_csv_text(["financeur", "bénéficiaire", "montant", "devise", "année",
+                                              "part de", "aide"], rows), encoding="utf-8")
+    sankey_js = vendored_js(_VENDORED_SANKEY) + "\n" + (_TEMPLATES / "site-sankey.js").read_text(encoding="utf-8")
+    shown = sorted(flows, key=lambda g: (-g.amount, g.resource))[:FLOW_ROWS]
+    shown.sort(key=lambda g: (g.year, -g.amount, g.resource))
+    emit("flux.html", "site-money.html", 0, scripts=(sankey_js,), flows=shown, all_flows=len(flows), funders=funders,
+         model=model,
+         sankey_json=Markup(json_for_script(sankey_data(model))), sankey_js=Markup(sankey_js))
+    counts["money"] += 1
+
+    # time: every dated fact, with an as-of filter
+    time_js = (_TEMPLATES / "site-time.js").read_text(encoding="utf-8")
+    emit("chronologie.html", "site-time.html", 0, scripts=(time_js,), items=dated_items(model), model=model,
+         time_js=Markup(time_js))
+    counts["time"] += 1
+
+    # the index and its search
+    index = [[e.label, PLURALS.get(e.kind, e.kind), e.href, _search_keys(e)] for e in all_entries]
+    index.sort(key=lambda r: (r[0].casefold(), r[2]))
+    search_js = (_TEMPLATES / "site-search.js").read_text(encoding="utf-8")
+    emit("index.html", "site-index.html", 0, scripts=(search_js,), kinds=kinds, counts=counts,
+         search_js=Markup(search_js), index_json=Markup(json_for_script(index)), summary=summary)
+    counts["index"] += 1
+    return dict(counts), largest, len(network_href)
+
+
+def write_query_page(out_dir: Path | str, endpoint_url: str, saved_queries: list | None = None, *,
+                     name: str = "requetes.html", site_title: str = "dtkg") -> Path:
+    """Write a SPARQL editor page (YASGUI, vendored from npm and inlined) into ``out_dir``, preloaded with the
+    saved queries (one tab each), that sends its queries to ``endpoint_url`` and nowhere else.
+
+    ``saved_queries`` are :class:`dtkg.query.SavedQuery` objects (default: every saved query of dtkg). The page's
+    policy allows requests to the endpoint's origin only; YASGUI's completions that call web services are off.
+    Written atomically. For ``dtkg serve`` to offer next to its read-only endpoint.
+    """
+    from urllib.parse import urlsplit
+
+    from markupsafe import Markup
+
+    from .export import write_atomic
+    from .query import saved_queries as all_saved_queries
+    from .views import _raw_text_safe, json_for_script
+
+    parts = urlsplit(endpoint_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(c in endpoint_url for c in " ;'\"<>"):
+        raise InputError(f"the endpoint must be an http(s) URL, not {endpoint_url!r}")
+    origin = f"{parts.scheme}://{parts.netloc}"
+    queries = all_saved_queries() if saved_queries is None else saved_queries
+    config = {"endpoint": endpoint_url, "queries": [{"name": q.name, "text": q.text} for q in queries]}
+    yasgui_js = vendored_js(("yasgui/yasgui.min.js",))
+    app_js = _raw_text_safe((_TEMPLATES / "site-query.js").read_text(encoding="utf-8"), "script")
+    yasgui_css = _raw_text_safe((_VENDOR / "yasgui" / "yasgui.min.css").read_text(encoding="utf-8"), "style")
+    css = (_TEMPLATES / "site.css").read_text(encoding="utf-8")
+    csp = (f"default-src 'none'; script-src {_csp_hash(yasgui_js)} {_csp_hash(app_js)}; "
+           f"style-src 'unsafe-inline'; img-src data:; font-src data:; connect-src {origin}; "
+           "base-uri 'none'; form-action 'none'")
+    html = _environment().get_template("site-query.html").render(
+        csp=csp, site_title=site_title, endpoint=endpoint_url, yasgui_css=Markup(yasgui_css), css=Markup(css),
+        yasgui_js=Markup(yasgui_js), app_js=Markup(app_js), queries_json=Markup(json_for_script(config)))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return write_atomic(out / name, html.encode("utf-8"))
+
+
+def vendored_js(files: tuple[str, ...]) -> str:
+    """The vendored builds ``files`` (paths under ``vendor/``), joined, safe to inline in a ``<script>``."""
+    from .views import _raw_text_safe
+
+    parts = []
+    for name in files:
+        path = _VENDOR / name
+        if not path.is_file():
+            raise FileNotFoundError(f"dtkg is incompletely installed: {path} is missing (scripts/vendor_js.py)")
+        parts.append(_raw_text_safe(path.read_text(encoding="utf-8"), "script"))
+    return "\n;\n".join(parts)
+
+
+def _ego(g: nx.MultiDiGraph, centre: str) -> nx.MultiDiGraph:
+    """The actor and its direct neighbours, as :func:`dtkg.network.ego_view` at depth 1, in time proportional to
+    the neighbourhood (``ego_view`` makes an undirected copy of the whole graph first, which a site calls hundreds
+    of times)."""
+    keep = {centre, *g.successors(centre), *g.predecessors(centre)}
+    sub = g.subgraph(keep).copy()
+    sub.graph.update(g.graph, focus=centre, depth=1)
+    return sub
+
+
+def _bound(value: str, end: bool) -> str:
+    """A date, year or year-month as the first (or last, when ``end``) day it covers: ``2019`` → ``2019-01-01``."""
+    text = value[:10]
+    if re.fullmatch(r"\d{4}", text):
+        return f"{text}-12-31" if end else f"{text}-01-01"
+    if re.fullmatch(r"\d{4}-\d{2}", text):
+        return f"{text}-31" if end else f"{text}-01"  # "-31" compares after every day of the month
+    return text
+
+
+def dated_items(model: SiteModel) -> list[dict]:
+    """Pages and roles with a date (start, end, issue), oldest first: what the time line shows and the as-of
+    filter narrows. Items without a date are not listed: the source does not say when they happened."""
+    items = []
+    graph = model.graph
+    for node, entry in model.entries.items():
+        ref = URIRef(node)
+        start = graph.value(ref, SCHEMA.startDate) or graph.value(ref, DCTERMS.issued) or graph.value(ref, DCTERMS.date)
+        end = graph.value(ref, SCHEMA.endDate)
+        if start is None and end is None:
+            continue
+        items.append({"link": model.link(node), "kind": entry.kind, "what": entry.label,
+                      "start": str(start) if start is not None else "", "end": str(end) if end is not None else ""})
+    seen = set()
+    for roles in model.roles_by_actor.values():
+        for role in roles:
+            if role.resource in seen or not (role.start or role.end):
+                continue
+            seen.add(role.resource)
+            items.append({"link": model.link(role.member), "kind": "membership",
+                          "what": f"{role.role} — {model.link(role.organisation)['label']}",
+                          "start": role.start, "end": role.end})
+    for item in items:
+        item["from"] = _bound(item["start"], False) if item["start"] else ""
+        item["to"] = _bound(item["end"], True) if item["end"] else ""
+    items.sort(key=lambda i: (i["from"] or i["to"], i["what"]))
+    return items
+
+
+def sankey_data(model: SiteModel) -> dict:
+    """The money flows the Sankey draws (with d3-sankey, in the page): funders → recipients → earmarked shares.
+
+    A whole grant is a flow from its funder to its recipient; a share of it (``dcterms:isPartOf``) is a flow from
+    the whole's recipient onwards to the share's recipient, inside the whole: money is never counted twice, and
+    the flows leaving the funders add up to their totals (the rule of the saved query ``total-by-funder``).
+    Nodes are ``[label, href]``; wholes ``[funder, recipient, amount, year, currency, grant label]`` and shares
+    ``[whole index, recipient, amount, grant label]``; amounts are decimal strings, exact.
+    """
+    index: dict[str, int] = {}
+    nodes: list[list[str]] = []
+
+    def node(key: str) -> int:
+        if key not in index:
+            index[key] = len(nodes)
+            link = model.link(key)
+            nodes.append([link["label"], link["href"]])
+        return index[key]
+
+    resources = {g.resource for g in model.grants}
+    wholes = [g for g in model.grants if not g.part_of or g.part_of not in resources]
+    wholes.sort(key=lambda g: (-g.amount, g.resource))
+    kept_per: dict[tuple, int] = defaultdict(int)
+    others: dict[tuple, list] = {}
+    whole_rows = []
+    drawn: list[Grant] = []
+    for g in wholes:  # largest first: beyond SANKEY_FLOWS per funder and year, grants join one "others" flow
+        group = (g.funder, g.year, g.currency)
+        if kept_per[group] < SANKEY_FLOWS:
+            kept_per[group] += 1
+            drawn.append(g)
+            whole_rows.append([node(g.funder), node(g.recipient), str(g.amount), g.year, g.currency,
+                               model.link(g.resource)["label"]])
+        else:
+            other = others.setdefault(group, [Decimal(0), 0])
+            other[0] += g.amount
+            other[1] += 1
+    if others:
+        index["(autres)"] = len(nodes)
+        nodes.append(["autres bénéficiaires", ""])
+    for (funder, year, currency), (amount, count) in sorted(others.items()):
+        whole_rows.append([node(funder), index["(autres)"], str(amount), year, currency, f"{count} autres aides"])
+    position = {g.resource: i for i, g in enumerate(drawn)}
+    share_rows = [[position[g.part_of], node(g.recipient), str(g.amount), model.link(g.resource)["label"]]
+                  for g in sorted(model.grants, key=lambda g: (-g.amount, g.resource)) if g.part_of in position]
+    return {"nodes": nodes, "wholes": whole_rows, "shares": share_rows}
+
+
+__all__ = ["PAGE_TYPES", "SiteModel", "SiteResult", "grant_totals", "page_csp", "write_site", "sankey_data",
+           "dated_items", "vendored_js", "write_query_page"]
