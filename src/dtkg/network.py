@@ -492,12 +492,24 @@ def construct_view(data: Graph, query: str, projection: str = "full", *,
 
 def plain_graph(data: Graph) -> Graph:
     """``data`` as an in-memory rdflib ``Graph``: a dataset (rdflib's or Oxigraph's) is copied into one union
-    graph once, because building a view asks many small questions and those are fastest in memory."""
+    graph once, because building a view asks many small questions and those are fastest in memory. Territories
+    that no actor links to are left out (see :mod:`dtkg.territory.views`)."""
     from rdflib import Dataset
 
     from .load import union_graph
 
-    return union_graph(data) if isinstance(data, Dataset) else data
+    if not isinstance(data, Dataset):
+        return data
+    from .load import ox_store
+    from .territory.views import drop_unlinked_territories, visible_union  # territories: only those actors link to
+
+    store = ox_store(data)
+    if store is not None:
+        g = visible_union(store)
+        for prefix, ns in data.namespaces():
+            g.bind(prefix, ns, override=True, replace=True)
+        return g
+    return drop_unlinked_territories(union_graph(data))
 
 
 def network_view(data: Graph, *, projection: str | None = None, focus: str | None = None, depth: int | None = None,
