@@ -318,15 +318,19 @@ def to_networkx(graph: Graph, projection: str = "actors", *, context: Graph | No
     """
     if projection not in PROJECTIONS:
         raise InputError(f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}")
+    from .territory.views import hidden_territories
+
     ctx = context if context is not None else graph
     d = _Describer(ctx)
-    links = list(_links(graph, d))
+    hidden = hidden_territories(graph)  # the territorial reference: only the territories actors link to are drawn
+    links = [(s, p, o) for s, p, o in _links(graph, d) if s not in hidden and o not in hidden]
     resources: dict[Node, None] = {}
     for s, _, o in links:
         resources.setdefault(s)
         resources.setdefault(o)
     for s in _typed_resources(graph, d):
-        resources.setdefault(s)
+        if s not in hidden:
+            resources.setdefault(s)
 
     out = nx.MultiDiGraph(projection=projection)
     if projection == "full":

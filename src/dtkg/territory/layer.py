@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -44,6 +45,12 @@ SELECT DISTINCT ?x ?code ?siren WHERE {
 
 def linked_lines(store: ox.Store, ref: Reference, base: str = DEFAULT_BASE) -> list[str]:
     """The N-Triples lines of the linked layer for the data in ``store``, in a stable order."""
+    regions, bodies = _linked_keys(store, ref, base)
+    return list(_lines_for(frozenset(regions), tuple(sorted(bodies.items())), base, id(ref)))
+
+
+def _linked_keys(store: ox.Store, ref: Reference, base: str) -> tuple[set[str], dict[str, str]]:
+    """The régions the data is in, and the bodies it names (SIREN → the IRI the data gives the body)."""
     regions: set[str] = set()
     bodies: dict[str, str] = {}  # SIREN -> IRI the data gives the body
     for row in store.query(_LINKS, use_default_graph_as_union=True):
@@ -58,6 +65,13 @@ def linked_lines(store: ox.Store, ref: Reference, base: str = DEFAULT_BASE) -> l
     for siren, local in ref.known_iris.items():  # the seed's own bodies, when the data holds them
         if siren not in bodies and _exists(store, base + local):
             bodies[siren] = base + local
+    return regions, bodies
+
+
+@lru_cache(maxsize=8)
+def _lines_for(regions: frozenset[str], bodies: tuple[tuple[str, str], ...], base: str, ref_id: int) -> tuple[str, ...]:
+    """The lines of the layer for these régions and bodies (cached: rebuilding the seed writes the same layer)."""
+    ref = load_reference()
     w = Writer(ref, base)
     deps = sorted(code for code, d in ref.departements.items() if d.region in regions)
     communes = {code for code, c in ref.communes.items() if c.region in regions}
@@ -73,9 +87,9 @@ def linked_lines(store: ox.Store, ref: Reference, base: str = DEFAULT_BASE) -> l
         lines += w.epci(ref.epcis[siren])
     for code in sorted(communes):
         lines += w.commune(ref.communes[code])
-    for siren in sorted(bodies):
-        lines += w.body(siren, subject=bodies[siren])
-    return lines
+    for siren, subject in bodies:
+        lines += w.body(siren, subject=subject)
+    return tuple(lines)
 
 
 def _exists(store: ox.Store, iri: str) -> bool:
@@ -106,9 +120,21 @@ def add_territory(ds: Dataset, mode: str = "linked", *, base: str = DEFAULT_BASE
     data = "".join(lines).encode("utf-8")
     if store is not None:
         store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+        _drop_repeated(store, target)
     else:
         _add_rdflib(ds, ox.parse(data, format=ox.RdfFormat.N_TRIPLES), target)
     return len(lines)
+
+
+def _drop_repeated(store: ox.Store, target: ox.NamedNode) -> None:
+    """Remove from the layer the triples that a data file already states (the seed's communes, its bodies' SIREN).
+
+    Oxigraph's union of graphs keeps one copy per graph, so a triple stated twice would give repeated rows to queries
+    that do not ask for DISTINCT; the data's own statement is kept, with its provenance."""
+    repeated = [ox.Quad(q.subject, q.predicate, q.object, target) for q in store
+                if q.graph_name != target and not isinstance(q.graph_name, ox.DefaultGraph)]
+    for quad in repeated:
+        store.remove(quad)
 
 
 def _add_full(ds: Dataset, store: ox.Store | None, target: ox.NamedNode, base: str) -> int:
@@ -119,12 +145,14 @@ def _add_full(ds: Dataset, store: ox.Store | None, target: ox.NamedNode, base: s
         text = io.BufferedReader(gzip.GzipFile(fileobj=raw), buffer_size=1 << 22)
         if store is not None and base == DEFAULT_BASE:
             store.bulk_load(input=text, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            _drop_repeated(store, target)
             return -1
         from ..load import _rebased
 
         quads = list(_rebased(ox.parse(text, format=ox.RdfFormat.N_TRIPLES), base))
     if store is not None:
         store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in quads)
+        _drop_repeated(store, target)
     else:
         _add_rdflib(ds, quads, target)
     return len(quads)

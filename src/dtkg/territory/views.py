@@ -35,6 +35,14 @@ def linked_territories(graph: Graph) -> set[URIRef]:
     return kept
 
 
+def hidden_territories(graph: Graph) -> set[URIRef]:
+    """The territories of ``graph`` that a view leaves out (none when the graph has no territorial layer)."""
+    all_territories = territories(graph)
+    if len(all_territories) <= 1:
+        return set()
+    return all_territories - linked_territories(graph)
+
+
 def drop_unlinked_territories(graph: Graph) -> Graph:
     """Remove from ``graph`` (in place) every triple about a territory that no actor links to; returns ``graph``."""
     all_territories = territories(graph)
