@@ -1,5 +1,5 @@
-"""What does the territorial reference cost? `dtkg build` on the seed without it, with the linked layer (default) and
-with the whole of France, and the time and memory of loading the whole reference into Oxigraph.
+"""What does the territorial reference cost? `dtkg build` on the seed without it and with the linked layer (default),
+and the time and memory of loading the whole reference (all of France) into Oxigraph.
 
 Usage::
 
@@ -53,7 +53,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    times: dict[str, list[float]] = {"none": [], "linked": [], "full": []}
+    times: dict[str, list[float]] = {"none": [], "linked": []}
     loads = []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(args.runs):
