@@ -8,7 +8,6 @@ compared with the shipped copy.
 
 from __future__ import annotations
 
-import datetime as _dt
 import gzip
 import hashlib
 import io
@@ -164,7 +163,3 @@ def generate(tarball: Path | None, out_dir: Path, seed_dir: Path) -> dict[str, i
         tmp_path.replace(path)
     return {"communes": len(ref.communes), "epci": len(ref.epcis), "departements": len(ref.departements),
             "regions": len(ref.regions), "triples": len(lines)}
-
-
-def today() -> str:
-    return _dt.date.today().isoformat()
