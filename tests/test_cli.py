@@ -72,10 +72,18 @@ def test_validate(dtkg, data_copy: Path):
     ttl = data_copy / "reference.ttl"
     ttl.write_text(ttl.read_text(encoding="utf-8").replace('igeo:codeINSEE "59094"', 'igeo:codeINSEE "5909"'),
                    encoding="utf-8")
-    bad = dtkg("validate", "--no-seed", "--data", str(data_copy))
+    bad = dtkg("validate", "--no-seed", "--data", str(data_copy), "--territory", "none")
     assert bad.code == 1
     assert bad.out.splitlines() == ["Bourbourg (commune:59094) — igeo:codeINSEE: a commune has exactly one INSEE code: "
                                     "5 characters, digits (2A/2B for Corsica) [value: 5909]"]
+    # with the territorial reference, commune:59094 also has its true code: two codes, and one of them malformed
+    both = dtkg("validate", "--no-seed", "--data", str(data_copy))
+    assert both.code == 1
+    assert both.out.splitlines() == [
+        "Bourbourg (commune:59094) — igeo:codeINSEE: a commune has exactly one INSEE code: 5 characters, digits "
+        "(2A/2B for Corsica)",
+        "Bourbourg (commune:59094) — igeo:codeINSEE: a commune has exactly one INSEE code: 5 characters, digits "
+        "(2A/2B for Corsica) [value: 5909]"]
 
 
 def test_query_saved_by_name_in_every_format(dtkg):
@@ -129,7 +137,7 @@ def test_export_to_stdout_and_file(dtkg, tmp_path: Path, seed_graph):
     assert stdout.code == 0 and stdout.out.startswith("@prefix ")
     target = tmp_path / "graph.trig"
     written = dtkg("export", "-o", str(target))
-    assert written.code == 0 and target.read_text(encoding="utf-8").count("GRAPH ") == 5
+    assert written.code == 0 and target.read_text(encoding="utf-8").count("GRAPH ") == 6  # 5 files + the territorial layer
     nt = tmp_path / "graph.txt"
     assert dtkg("export", "--format", "nt", "-o", str(nt)).code == 0
     assert isomorphic(Graph().parse(nt, format="nt"), seed_graph)

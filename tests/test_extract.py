@@ -237,13 +237,13 @@ def test_amounts_and_names_of_press_french():
 
 def test_commune_lookup_prefers_the_territorial_reference(monkeypatch):
     import sys
-    import types
 
     from dtkg.extract.linking import find_communes_by_name
 
-    assert find_communes_by_name("Bourbourg", None) == []
-    fake = types.ModuleType("dtkg.territory")
-    fake.find_communes = lambda name, **kw: [{"insee": "59094", "name": "Bourbourg", "departement": "59"}]
-    monkeypatch.setitem(sys.modules, "dtkg.territory", fake)
-    (found,) = find_communes_by_name("Bourbourg", None)
+    (found,) = find_communes_by_name("Bourbourg", None)  # from the territorial reference: no graph needed
     assert (found.insee, found.name, found.departement) == ("59094", "Bourbourg", "59")
+    assert sorted(c.insee for c in find_communes_by_name("Bailleul", None)) == ["59043", "61023", "80051"]
+    monkeypatch.setitem(sys.modules, "dtkg.territory", None)  # without the reference: the graph's communes only
+    assert find_communes_by_name("Bourbourg", None) == []
+
+

@@ -19,6 +19,7 @@ def test_one_named_graph_per_file(seed):
         "https://w3id.org/dtkg/ontology",
         f"{BASE}graph/2019-09-28-inauguration-atelier-bourbourg.ttl",
         f"{BASE}graph/reference.ttl", f"{BASE}graph/sources.ttl", f"{BASE}graph/vocabularies.ttl",
+        f"{BASE}graph/territory",  # the territorial layer (dtkg.territory.layer)
     }
 
 

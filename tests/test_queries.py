@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
 
 from dtkg.errors import InputError
 from dtkg.query import format_result, parse_param, run_query, saved_queries
@@ -155,7 +156,8 @@ def test_organisations(seed):
     rows = answer(seed, "organisations")
     assert [(r[1], r[2]) for r in rows] == [
         ("Andyvie", None), ("Centre socio-éducatif", None), ("Communauté Urbaine de Dunkerque", "245900428"),
-        ("Commune de Bourbourg", None), ("Mutualité Sociale Agricole", None), ("Région Hauts-de-France", "200053742")]
+        ("Commune de Bourbourg", "215900945"),  # from the territorial reference: the body of commune 59094
+        ("Mutualité Sociale Agricole", None), ("Région Hauts-de-France", "200053742")]
     kinds = {r[1]: set(r[3].split(", ")) for r in rows}
     assert kinds["Andyvie"] == {"association"}
     assert kinds["Région Hauts-de-France"] == {"collectivité territoriale", "personne morale de droit public"}
@@ -279,3 +281,32 @@ def test_construct_gives_turtle(seed):
 from test_queries_scale import test_funding_paths  # noqa: E402,F401
 from test_queries_scale import test_neighbourhood  # noqa: E402,F401
 from test_queries_scale import test_organisation_by_siren  # noqa: E402,F401
+
+
+# The territorial questions: exact answers on the seed with its territorial layer (test_territory.py adds an import).
+def test_territory_members(seed):
+    rows = answer(seed, "territory-members", territory=URIRef(BASE + "organisation/cud"))
+    assert [r[0] for r in rows] == ["59016", "59094", "59107", "59131", "59155", "59159", "59183", "59260", "59271",
+                                    "59272", "59273", "59340", "59359", "59532", "59576", "59588", "59668"]
+    assert rows[1] == ("59094", "Bourbourg", 6931, Literal("2023", datatype=XSD.gYear), f"{BASE}commune/59094")
+    assert sum(r[2] for r in rows) == 191478
+
+
+YEAR = Literal("2023", datatype=XSD.gYear)  # the census year of the legal populations
+
+
+def test_money_by_territory(seed):
+    assert answer(seed, "money-by-territory") == [
+        ("EPCI", f"{BASE}epci/245900428", "CU de Dunkerque", "EUR", Decimal("120000"), 2, 191478, YEAR,
+         Decimal("0.63")),
+        ("département", f"{BASE}departement/59", "Nord", "EUR", Decimal("120000"), 2, 2615635, YEAR, Decimal("0.05")),
+        ("région", f"{BASE}region/32", "Hauts-de-France", "EUR", Decimal("120000"), 2, 5992194, YEAR,
+         Decimal("0.02"))]
+
+
+def test_territorial_coverage(seed):
+    rows = answer(seed, "territorial-coverage", territory=URIRef(BASE + "epci/245900428"))
+    assert rows[:3] == [("59094", "Bourbourg", 6931, 1, True, 15, 98284, f"{BASE}commune/59094"),
+                        ("59183", "Dunkerque", 86263, 1, True, 15, 98284, f"{BASE}commune/59183"),
+                        ("59016", "Armbouts-Cappel", 2077, 0, False, 15, 98284, f"{BASE}commune/59016")]
+    assert len(rows) == 17 and sum(r[2] for r in rows if not r[4]) == 98284

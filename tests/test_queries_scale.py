@@ -36,9 +36,11 @@ def test_organisation_by_siren(seed):
     assert set(rows[0][3].split(", ")) == {"établissement public de coopération intercommunale",
                                           "personne morale de droit public"}
     everyone = rows_of(seed, "organisation-by-siren")
+    # the Commune de Bourbourg's SIREN comes from the territorial reference (commune 59094's body)
     assert [r[:3] for r in everyone] == [(f"{BASE}organisation/cud", "Communauté Urbaine de Dunkerque", "245900428"),
+                                         (f"{BASE}organisation/commune-bourbourg", "Commune de Bourbourg", "215900945"),
                                          (REGION, "Région Hauts-de-France", "200053742")]
-    assert set(everyone[1][3].split(", ")) == {"collectivité territoriale", "personne morale de droit public"}
+    assert set(everyone[2][3].split(", ")) == {"collectivité territoriale", "personne morale de droit public"}
     assert rows_of(seed, "organisation-by-siren", siren=Literal("245900429")) == []
     assert rows_of(seed, "organisation-by-siren", siren=Literal('245900428" || true || "')) == []
 
@@ -51,11 +53,15 @@ def test_neighbourhood(seed):
         (1, "out", "http://purl.org/dc/terms/isPartOf", None, NETWORK, NETWORK_LABEL),
         (1, "out", "https://schema.org/containedInPlace", None, f"{BASE}commune/59183", "Dunkerque"),
         (2, "in", "http://purl.org/dc/terms/isPartOf", NETWORK, f"{BASE}place/atelier-bourbourg", "L'ATELIER"),
+        # the territorial reference: Dunkerque is a commune of the CU de Dunkerque, in the Nord
+        (2, "in", "http://rdf.insee.fr/def/geo#subdivisionDirecte", f"{BASE}commune/59183", f"{BASE}epci/245900428",
+         "CU de Dunkerque"),
         (2, "in", f"{OA}hasBody", NETWORK, "_:", None),
         (2, "in", "https://schema.org/fundedItem", NETWORK, f"{BASE}grant/region-investissement-tiers-lieux",
          "Aide régionale à l'investissement pour le réseau de tiers-lieux du numérique (30 000 €)"),
         (2, "in", "https://w3id.org/dtkg/ontology#supportedProject", NETWORK, f"{BASE}call/tiers-lieu-du-numerique-2018",
          "Appel à projets « Tiers lieu du numérique » (2018)"),
+        (2, "out", "http://rdf.insee.fr/def/geo#subdivisionDe", f"{BASE}commune/59183", f"{BASE}departement/59", "Nord"),
         (2, "out", f"{OA}hasTarget", "_:", "_:", None),
         (2, "out", f"{OA}motivatedBy", "_:", f"{OA}identifying", None),
         (2, "out", "http://www.w3.org/ns/prov#hadMember", NETWORK, f"{BASE}place/atelier-bourbourg", "L'ATELIER"),

@@ -51,12 +51,14 @@ def build(
     store: Path | str | None = None,
     views: bool = True,
     progress: bool = False,
+    territory: str = "linked",
 ) -> BuildResult:
     """Load the ontology and data, validate them, and write ``out_dir/graph.ttl`` and (unless ``views=False``) the
     network views ``out_dir/network.html`` (actors) and ``out_dir/network-full.html``.
 
     Raises :class:`~dtkg.errors.ValidationFailed` (with the report) and writes nothing when the data does not
-    conform; raises :class:`~dtkg.errors.InputError` for a malformed file. With ``store=DIR`` the data is loaded
+    conform; raises :class:`~dtkg.errors.InputError` for a malformed file. ``territory`` chooses the territorial layer
+    (``linked``, ``full`` or ``none``; see :mod:`dtkg.territory.layer`). With ``store=DIR`` the data is loaded
     into a new persistent store that replaces the one in ``DIR`` only when validation passes.
     """
     data_dirs = list(data_dirs)
@@ -66,9 +68,9 @@ def build(
         check_target(store)  # before anything is loaded: a folder that is not a dtkg store is never touched
         clean_stale(store)
         staging = store.with_name(f".{store.name}.validating-{os.getpid()}")
-        ds = load_dataset(data_dirs, seed=seed, base=base, store=staging, progress=progress)
+        ds = load_dataset(data_dirs, seed=seed, base=base, store=staging, progress=progress, territory=territory)
     else:
-        ds = load_dataset(data_dirs, seed=seed, base=base, engine=engine, progress=progress)
+        ds = load_dataset(data_dirs, seed=seed, base=base, engine=engine, progress=progress, territory=territory)
     folders = [folder for folder, _ in iter_folders(data_dirs, seed)]
     try:
         report = validate(ds, source_dirs=folders)

@@ -30,6 +30,10 @@ def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
                         expose_value=False, callback=_remember, is_eager=True,
                         help="Use the persistent Oxigraph store in DIR (built from the data if it does not exist; "
                              "`dtkg build --store DIR` rebuilds it).")(func)
+    func = click.option("--territory", type=click.Choice(["linked", "full", "none"]), default="linked",
+                        show_default=True, expose_value=False, callback=_remember, is_eager=True,
+                        help="Territorial reference to include: the régions the data is in (linked), all of France "
+                             "(full) or none.")(func)
     func = click.option("--no-seed", is_flag=True, help="Leave out the seed data shipped with dtkg.")(func)
     func = click.option("--data", "data_dirs", multiple=True, type=click.Path(path_type=Path),
                         metavar="DIR", help=DATA_HELP)(func)
@@ -45,7 +49,7 @@ def open_dataset(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool)
     if store is not None and is_store(store):
         return open_store(store, read_only=True)
     return load_dataset(data_dirs, seed=not no_seed, base=ctx.obj["base"], engine=ctx.obj.get("engine", "oxigraph"),
-                        store=store, progress=True)
+                        store=store, progress=True, territory=ctx.obj.get("territory", "linked"))
 
 
 def _echo_err(message: str) -> None:
@@ -83,7 +87,8 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
     from .summary import format_amount
 
     result = run_build(data_dirs, out_dir, seed=not no_seed, base=ctx.obj["base"], store=ctx.obj.get("store"),
-                       engine=ctx.obj.get("engine", "oxigraph"), views=not no_views, progress=True)
+                       engine=ctx.obj.get("engine", "oxigraph"), views=not no_views, progress=True,
+                       territory=ctx.obj.get("territory", "linked"))
     s = result.summary
     click.echo(f"Valid: {result.report.checked_triples} triples conform to the shapes.")
     for path in result.outputs:
@@ -91,6 +96,9 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
     click.echo("")
     rows = [["triples", str(s.triples)], ["organisations", str(s.organisations)], ["people", str(s.people)],
             ["places", str(s.places)], ["grants", str(s.grants)]]
+    if s.territory_triples:
+        rows.insert(1, ["  of which territorial reference", str(s.territory_triples)])
+        rows.append(["communes (territorial reference)", str(s.communes)])
     for f in s.funders:
         rows.append([f"granted by {f.label}", f"{format_amount(f.total, f.currency)} ({f.grants} grant"
                      f"{'s' if f.grants != 1 else ''})"])

@@ -289,8 +289,12 @@ def load_dataset(
     engine: str = "oxigraph",
     store: Path | str | None = None,
     progress: bool = False,
+    territory: str = "linked",
 ) -> Dataset:
     """Load the ontology, the seed data (unless ``seed=False``) and every RDF file of ``data_dirs``.
+
+    ``territory`` adds the territorial reference as the graph ``<base>graph/territory``: ``linked`` (the territories
+    of the régions the data is in), ``full`` (all of France) or ``none`` (see :mod:`dtkg.territory.layer`).
 
     Each file becomes one named graph (see :func:`graph_name`); the ontology is the graph named by its own IRI.
     The result queries as the union of its graphs. A malformed file raises :class:`InputError` naming the file
@@ -308,10 +312,17 @@ def load_dataset(
     for folder, is_seed in folders:
         files += [(path, graph_name(chosen, folder, path, is_seed), chosen) for path in data_files(folder)]
     if store is not None:
-        return _load_persistent(Path(store), files, chosen, progress)
+        return _load_persistent(Path(store), files, chosen, progress, territory)
     ds = new_dataset(chosen, engine=engine)
     _add_all(ds, files, progress)
+    _add_territory(ds, territory, chosen)
     return ds
+
+
+def _add_territory(ds: Dataset, mode: str, base: str) -> None:
+    from .territory.layer import add_territory
+
+    add_territory(ds, mode, base=base)
 
 
 def _add_all(ds: Dataset, files: list[tuple[Path, URIRef, str]], progress: bool) -> None:
@@ -324,14 +335,15 @@ def _add_all(ds: Dataset, files: list[tuple[Path, URIRef, str]], progress: bool)
             advance(path.stat().st_size)
 
 
-def _load_persistent(target: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool) -> Dataset:
+def _load_persistent(target: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool,
+                     territory: str = "none") -> Dataset:
     """Build a new on-disk store beside ``target`` and swap it in atomically once it is complete. ``target`` must be
     absent, empty or a dtkg store (see :mod:`dtkg.store`): anything else is refused before a byte is written."""
     check_target(target)
     clean_stale(target)
     building = new_staging(target, "building")
     try:
-        _fill_store(building, files, base, progress)
+        _fill_store(building, files, base, progress, territory)
         mark_store(building, base)
         swap_in(building, target)
     except BaseException as exc:
@@ -351,7 +363,8 @@ def _remove_store_folder(folder: Path, exc: BaseException) -> None:
     remove_staging(folder)
 
 
-def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool) -> None:
+def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool,
+                territory: str = "none") -> None:
     """Load ``files`` into a new store at ``folder`` and close it (also when loading fails, so that RocksDB has
     released the folder before anyone removes it)."""
     try:
@@ -361,6 +374,7 @@ def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, 
     ds = new_dataset(base, store=store)
     try:
         _add_all(ds, files, progress)
+        _add_territory(ds, territory, base)
         store.optimize()
         store.flush()
     finally:

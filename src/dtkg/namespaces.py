@@ -41,6 +41,7 @@ PREFIXES: dict[str, str] = {
 RESOURCE_KINDS = (
     "organisation", "person", "membership", "place", "commune", "network", "grant", "call",
     "strategy", "event", "source", "role", "grant-kind", "activity", "audience", "topic",
+    "epci", "departement", "region",
 )
 
 

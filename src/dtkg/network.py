@@ -319,15 +319,19 @@ def to_networkx(graph: Graph, projection: str = "actors", *, context: Graph | No
     """
     if projection not in PROJECTIONS:
         raise InputError(f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}")
+    from .territory.views import hidden_territories
+
     ctx = context if context is not None else graph
     d = _Describer(ctx)
-    links = list(_links(graph, d))
+    hidden = hidden_territories(graph)  # the territorial reference: only the territories actors link to are drawn
+    links = [(s, p, o) for s, p, o in _links(graph, d) if s not in hidden and o not in hidden]
     resources: dict[Node, None] = {}
     for s, _, o in links:
         resources.setdefault(s)
         resources.setdefault(o)
     for s in _typed_resources(graph, d):
-        resources.setdefault(s)
+        if s not in hidden:
+            resources.setdefault(s)
 
     out = nx.MultiDiGraph(projection=projection)
     if projection == "full":
@@ -530,12 +534,24 @@ def construct_view(data: Graph, query: str, projection: str = "full", *,
 
 def plain_graph(data: Graph) -> Graph:
     """``data`` as an in-memory rdflib ``Graph``: a dataset (rdflib's or Oxigraph's) is copied into one union
-    graph once, because building a view asks many small questions and those are fastest in memory."""
+    graph once, because building a view asks many small questions and those are fastest in memory. Territories
+    that no actor links to are left out (see :mod:`dtkg.territory.views`)."""
     from rdflib import Dataset
 
     from .load import union_graph
 
-    return union_graph(data) if isinstance(data, Dataset) else data
+    if not isinstance(data, Dataset):
+        return data
+    from .load import ox_store
+    from .territory.views import drop_unlinked_territories, visible_union  # territories: only those actors link to
+
+    store = ox_store(data)
+    if store is not None:
+        g = visible_union(store)
+        for prefix, ns in data.namespaces():
+            g.bind(prefix, ns, override=True, replace=True)
+        return g
+    return drop_unlinked_territories(union_graph(data))
 
 
 def network_view(data: Graph, *, projection: str | None = None, focus: str | None = None, depth: int | None = None,

@@ -41,6 +41,9 @@ class Summary:
     places: int
     grants: int
     funders: list[FunderTotal] = field(default_factory=list)
+    #: Triples of the territorial layer (counted in ``triples`` too) and the communes it holds.
+    territory_triples: int = 0
+    communes: int = 0
 
 
 def summarize(graph: Graph) -> Summary:
@@ -60,7 +63,22 @@ def summarize(graph: Graph) -> Summary:
         places=int(row.places),
         grants=int(row.grants),
         funders=funders,
+        **_territory_counts(graph),
     )
+
+
+def _territory_counts(graph: Graph) -> dict[str, int]:
+    """Triples of the territorial layer and its communes (zero when the graph has no such layer)."""
+    from .load import ox_store
+
+    store = ox_store(graph)
+    if store is None:
+        return {}
+    triples = store.query('SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } '
+                          'FILTER (STRENDS(STR(?g), "/graph/territory")) }')
+    communes = store.query("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a <http://rdf.insee.fr/def/geo#Commune> }",
+                           use_default_graph_as_union=True)
+    return {"territory_triples": int(next(iter(triples))[0].value), "communes": int(next(iter(communes))[0].value)}
 
 
 def count_triples(graph: Graph) -> int:

@@ -166,8 +166,15 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
     insee = parse("code_insee", parse_insee)
     if not cell("code_insee") and cell("commune"):
         if reconciler.commune_by_name(cell("commune")) is None:
-            problem("code_insee", "no INSEE code, and the commune's name is not one the data knows: give the "
-                    "code_insee to place it in its commune")
+            # the territorial reference: a unique name, or the name with the row's postal code
+            insee, why = reconciler.resolve_commune(cell("commune"), postal_code=cell("code_postal") or None)
+            if insee is None:
+                problem("code_insee", f"no INSEE code, and the commune's name does not give one: {why}",
+                        value=cell("commune"))
+            else:
+                problem("code_insee", f"no INSEE code: commune {insee} found from its name"
+                        + (" and postal code" if cell("code_postal") else ""), severity="warning",
+                        value=cell("commune"))
         else:
             problem("code_insee", "no INSEE code: placed in the commune of the data with this name",
                     severity="warning", value="")

@@ -372,7 +372,9 @@ class Reconciler:
             iri = self.by_siren.get(org_id.siren) or self.known.one(found)
             known = bool(found)
             if iri is None:
-                iri = self.iri("organisation", f"siren-{org_id.siren}")
+                # a commune's or an EPCI's SIREN: that territory's body, under the IRI the reference gives it
+                local = territory_body(org_id.siren)
+                iri = URIRef(self.base + local) if local else self.iri("organisation", f"siren-{org_id.siren}")
                 known = self.known.exists(iri)
             if org_id.rna:
                 by_rna = self.known.rna.get(org_id.rna, set())
@@ -435,6 +437,13 @@ class Reconciler:
         iri = self.known.one(found) or self.iri("commune", code)
         return iri, bool(found) or self.known.exists(iri)
 
+    def resolve_commune(self, name: str, *, postal_code: str | None = None,
+                        departement: str | None = None) -> tuple[str | None, str]:
+        """The INSEE code of the commune called ``name`` in the territorial reference, narrowed by postal code or
+        département when the name alone is ambiguous: ``(code, "")``, or ``(None, why)`` where ``why`` says that no
+        commune has that name or lists the candidates (« Bailleul » is in the Nord, the Orne and the Somme)."""
+        return resolve_commune_name(name, postal_code=postal_code, departement=departement)
+
     def commune_by_name(self, name: str) -> URIRef | None:
         """The one commune of the data whose name is ``name`` (None when there is none or several)."""
         if self._communes is None:
@@ -475,6 +484,45 @@ class Reconciler:
                 return found, True
         iri = self.iri(kind, local or slugify(label, max_length=80))
         return iri, self.known.exists(iri)
+
+
+def territory_body(siren: str) -> str | None:
+    """The local IRI (``organisation/…``) of the commune or EPCI whose SIREN is ``siren``, from the territorial
+    reference; None for any other SIREN (or when the reference is not installed)."""
+    from ..errors import InputError
+    from ..territory import load_reference
+
+    try:
+        return load_reference().organisation_local(siren)
+    except InputError:
+        return None
+
+
+def resolve_commune_name(name: str, *, postal_code: str | None = None,
+                         departement: str | None = None) -> tuple[str | None, str]:
+    """See :meth:`Reconciler.resolve_commune`."""
+    from ..territory import find_communes
+
+    everywhere = find_communes(name)
+    if not everywhere:
+        return None, f"no current commune of France is called « {name} » (check the spelling, or give its INSEE code)"
+    if len(everywhere) == 1 and not postal_code and not departement:
+        return everywhere[0].insee, ""
+    narrowed = everywhere
+    if postal_code:
+        narrowed = [c for c in narrowed if postal_code.strip() in c.postal_codes]
+    if departement:
+        narrowed = [c for c in narrowed if c.departement == departement.strip().upper()]
+    if len(narrowed) == 1:
+        return narrowed[0].insee, ""
+    listed = "; ".join(f"{c.insee} {c.name} (département {c.departement}, code postal {', '.join(c.postal_codes)})"
+                       for c in everywhere)
+    given = " and ".join(x for x in (f"postal code {postal_code}" if postal_code else "",
+                                      f"département {departement}" if departement else "") if x)
+    if not narrowed and given:
+        return None, f"no commune « {name} » with {given}; the communes of that name are: {listed}"
+    return None, (f"{len(everywhere)} communes are called « {name} »: {listed}; "
+                  "give the INSEE code, or the postal code or département to choose")
 
 
 def _short(iri: URIRef) -> str:

@@ -592,11 +592,14 @@ class _TableImport:
         commune_name = clean_text(ctx.cell("municipality"))
         commune: URIRef | None = None
         if insee is None and not ctx.cell("insee_code"):
+            why = ""
             if commune_name:
                 commune = self.r.commune_by_name(commune_name)
-            if commune is None and not known:
+                if commune is None:  # the territorial reference: the name, if it is unique
+                    insee, why = self.r.resolve_commune(commune_name)
+            if commune is None and insee is None and not known:
                 ctx.error("insee_code", "a new place needs the INSEE code of its commune (or the name of a commune "
-                          "the data knows)")
+                          "the data knows)" + (f": {why}" if why else ""))
         if insee is not None and not self.known.insee.get(insee) and not commune_name:
             ctx.error("municipality", "this commune is not in the data yet: give its name too")
         if ctx.errors:
