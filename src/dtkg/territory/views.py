@@ -25,7 +25,7 @@ def linked_territories(graph: Graph, *, ignore: set[URIRef] = frozenset()) -> se
     """The territories a view draws (see the module docstring); links from ``ignore`` do not count."""
     all_territories = territories(graph)
     kept: set[URIRef] = set()
-    for s, _, o in graph:
+    for s, _, o in graph.triples((None, None, None)):  # a Dataset iterates over quads
         if o in all_territories and s not in all_territories and s not in ignore and not isinstance(o, Literal):
             kept.add(o)  # type: ignore[arg-type]
     for commune in list(kept):
