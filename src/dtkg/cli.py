@@ -221,17 +221,24 @@ def export(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, fmt: 
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, metavar="SECONDS",
-              help="Longest time a query may run.")
+              help="Longest time a query may run; its process is then stopped.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Most rows (or triples) in one result; longer results are cut and say so.")
+@click.option("--max-bytes", type=click.IntRange(min=1024), default=16 << 20, show_default=True,
+              help="Most bytes in one result; longer results are cut and say so.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries run at once, each in its own process.")
 @click.pass_context
 def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: str, port: int,
-          timeout: float) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server) until Ctrl-C.
+          timeout: float, max_rows: int, max_bytes: int, workers: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint until Ctrl-C (or SIGTERM).
 
     Uses the persistent store of --store (default out/store), building it from the data first when it does not
-    exist. Queries go to http://HOST:PORT/query; updates, LOAD and SERVICE are refused.
+    exist. Queries go to http://HOST:PORT/query; updates, LOAD and SERVICE are refused, and so are queries nested
+    too deeply. See docs/security.md.
     """
     from .load import is_store, load_dataset
-    from .serve import serve as run_serve
+    from .serve import Limits, serve as run_serve
 
     store = ctx.obj.get("store") or Path("out/store")
     if not is_store(store):
@@ -244,7 +251,8 @@ def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: 
         click.echo(f"SPARQL endpoint (read-only): {url}")
         click.echo("Press Ctrl-C to stop.", err=True)
 
-    run_serve(store, host=host, port=port, timeout=timeout, on_ready=ready)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers)
+    run_serve(store, host=host, port=port, timeout=timeout, limits=limits, on_ready=ready)
     click.echo("Stopped.", err=True)
 
 

@@ -11,7 +11,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from rdflib.term import Node
 from .errors import DtkgError, InputError
 from .export import to_turtle
 from .labels import short_name
+from .sparql_safety import check_safe
 from .sparql_text import bind_values, has_keyword
 from .resources import queries_dir
 
@@ -137,12 +139,30 @@ def check_query(text: str) -> None:
     if _UPDATE_FORM.match(text):
         raise InputError("only read queries (SELECT, ASK, CONSTRUCT, DESCRIBE) are allowed; "
                          "updates and LOAD are refused")
+    check_safe(text)  # before any parser: the depth limit keeps rdflib's recursive parser within its stack
     try:
-        parsed = parseQuery(text)
+        with deep_recursion():
+            parsed = parseQuery(text)
     except ParseException as exc:
         raise InputError(f"malformed SPARQL at line {exc.lineno}, column {exc.col}: {exc.msg}") from exc
+    except RecursionError as exc:
+        raise InputError("the query is nested too deeply for the parser") from exc
     if _contains(parsed, "ServiceGraphPattern") or has_keyword(text, "SERVICE"):
         raise InputError("SERVICE is refused: dtkg queries never reach other endpoints")
+
+
+@contextmanager
+def deep_recursion(limit: int = 20000) -> Iterator[None]:
+    """Let rdflib's recursive-descent parser reach :data:`~dtkg.sparql_safety.MAX_DEPTH` levels of nesting: it
+    needs about 40 Python frames per level, past Python's default limit of 1000 at 25 levels."""
+    import sys
+
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 def _contains(node: object, name: str) -> bool:
@@ -180,15 +200,19 @@ def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[st
         for name, term in items:
             bindings[name] = term
     text = bind_values(query, bindings)
+    check_safe(text)  # the text the engine will read, parameters included
 
     def evaluate() -> Result:
         try:
-            result = graph.query(text)
-            if result.type == "SELECT":
-                result.bindings = list(result.bindings)  # evaluate now, inside the time limit
+            with deep_recursion():
+                result = graph.query(text)
+                if result.type == "SELECT":
+                    result.bindings = list(result.bindings)  # evaluate now, inside the time limit
             return result
         except InputError:
             raise
+        except RecursionError as exc:
+            raise InputError("the query is nested too deeply for the engine") from exc
         except Exception as exc:  # both engines raise plain exceptions for evaluation errors
             raise InputError(f"the query failed: {exc}") from exc
 

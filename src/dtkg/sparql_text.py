@@ -43,7 +43,16 @@ def term_text(term: Node) -> str:
             raise InputError(f"{str(term)!r} is not a valid IRI (spaces and <>\"{{}}|^`\\ are not allowed)")
         return f"<{term}>"
     if isinstance(term, Literal):
-        text = '"' + "".join(_ESCAPES.get(c, c) for c in str(term)) + '"'
+        value = str(term)
+        chars = []
+        for i, c in enumerate(value):
+            if c in "uU" and i and value[i - 1] == "\\":
+                # ``\\u0022`` would become ``\\"`` where the \\uXXXX escapes are replaced before parsing (SPARQL 1.1
+                # section 19.2): the letter is escaped too, so both readings give back the same value
+                chars.append("\\U00000075" if c == "u" else "\\U00000055")
+            else:
+                chars.append(_ESCAPES.get(c, c))
+        text = '"' + "".join(chars) + '"'
         if term.language:
             if not re.fullmatch(r"[A-Za-z]+(?:-[A-Za-z0-9]+)*", term.language):
                 raise InputError(f"{term.language!r} is not a language tag")
