@@ -228,9 +228,14 @@ def export(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, fmt: 
               help="Most bytes in one result; longer results are cut and say so.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
               help="Queries run at once, each in its own process.")
+@click.option("--max-connections", type=click.IntRange(1, 1024), default=32, show_default=True,
+              help="Open connections served at once (one thread each); more are answered 503.")
+@click.option("--idle-timeout", type=click.FloatRange(min=0.1), default=15.0, show_default=True, metavar="SECONDS",
+              help="Close a connection that sends nothing for this long.")
 @click.pass_context
 def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: str, port: int,
-          timeout: float, max_rows: int, max_bytes: int, workers: int) -> None:
+          timeout: float, max_rows: int, max_bytes: int, workers: int, max_connections: int,
+          idle_timeout: float) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint until Ctrl-C (or SIGTERM).
 
     Uses the persistent store of --store (default out/store), building it from the data first when it does not
@@ -251,7 +256,8 @@ def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: 
         click.echo(f"SPARQL endpoint (read-only): {url}")
         click.echo("Press Ctrl-C to stop.", err=True)
 
-    limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers,
+                    max_connections=max_connections, idle_timeout=idle_timeout)
     run_serve(store, host=host, port=port, timeout=timeout, limits=limits, on_ready=ready)
     click.echo("Stopped.", err=True)
 

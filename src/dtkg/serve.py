@@ -163,6 +163,11 @@ class WorkerPool:
         self.closed = False
         for _ in range(limits.workers):
             self._add(self._start())
+        # Replacements are started by one long-lived thread: a worker asks Linux to kill it when the thread that
+        # started it ends (PR_SET_PDEATHSIG follows the thread), so a short-lived thread would take it along.
+        self.dead: queue.Queue[Worker | None] = queue.Queue()
+        self.spawner = threading.Thread(target=self._respawn, name="dtkg-respawn", daemon=True)
+        self.spawner.start()
 
     def _start(self) -> Worker:
         try:
@@ -178,15 +183,19 @@ class WorkerPool:
             self.all.add(worker)
         self.idle.put(worker)
 
-    def _replace(self, worker: Worker) -> None:
-        with self.lock:
-            self.all.discard(worker)
+    def _respawn(self) -> None:
         while not self.closed:
-            try:
-                self._add(self._start())
+            worker = self.dead.get()
+            if worker is None:
                 return
-            except DtkgError:
-                time.sleep(1)
+            with self.lock:
+                self.all.discard(worker)
+            while not self.closed:
+                try:
+                    self._add(self._start())
+                    break
+                except DtkgError:
+                    time.sleep(1)
 
     @property
     def offline(self) -> bool:
@@ -203,12 +212,13 @@ class WorkerPool:
             if worker.alive():
                 self.idle.put(worker)
             else:
-                threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
+                self.dead.put(worker)
 
     def close(self) -> None:
         with self.lock:
             self.closed = True
             workers = list(self.all)
+        self.dead.put(None)
         for worker in workers:
             worker.kill()
 

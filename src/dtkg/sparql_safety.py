@@ -104,7 +104,12 @@ def check_safe(text: str, max_depth: int = MAX_DEPTH) -> None:
     change data (updates, ``LOAD``), nor nest deeper than ``max_depth``, however an engine reads its escapes."""
     if "\x00" in text:
         raise InputError("the query holds a NUL character")
-    _check_reading(text, max_depth)
     replaced = replace_escapes(text)
-    if replaced != text:
-        _check_reading(replaced, max_depth)
+    errors = []
+    for reading in (text, replaced) if replaced != text else (text,):
+        try:
+            _check_reading(reading, max_depth)
+        except InputError as exc:
+            errors.append(exc)
+    if errors:  # a refused keyword says more than a character the lexer cannot read
+        raise next((e for e in errors if not e.reason.startswith("malformed")), errors[0])
