@@ -59,7 +59,15 @@ def scripted(reply: Callable[[socket.socket, bytes], None]) -> Iterator[tuple[st
                     if not chunk:
                         return
                     data += chunk
-                heads.append(data.split(b"\r\n\r\n")[0])
+                head, _, body = data.partition(b"\r\n\r\n")
+                heads.append(head)
+                length = next((int(line.split(b":", 1)[1]) for line in head.split(b"\r\n")
+                               if line.lower().startswith(b"content-length:")), 0)
+                while len(body) < length:
+                    chunk = connection.recv(65536)
+                    if not chunk:
+                        break
+                    body += chunk
                 reply(connection, data)
             except OSError:
                 pass

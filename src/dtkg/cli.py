@@ -279,7 +279,7 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
          user: str | None, password: str | None, token: str | None, timeout: float) -> None:
     """Send the graph to a triple store, replacing one named graph (pushing twice gives the same content)."""
     from .load import configured_base
-    from .remote import Credentials, push as run_push
+    from .remote import Credentials, push as run_push, redact
 
     if user is not None and password is None:
         password = click.prompt(f"Password for {user}", hide_input=True, default="", show_default=False)
@@ -287,7 +287,7 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
     target = None if graph_iri == "-" else graph_iri or f"{configured_base(ctx.obj['base'])}graph/dtkg"
     count = run_push(ds, endpoint, target, credentials=Credentials.from_options(user, password, token),
                      timeout=timeout, progress=True)
-    click.echo(f"Pushed {count} triples to {endpoint} ({'default graph' if target is None else 'graph <' + target + '>'}).")
+    click.echo(f"Pushed {count} triples to {redact(endpoint)} ({'default graph' if target is None else 'graph <' + target + '>'}).")
 
 
 @cli.command()
