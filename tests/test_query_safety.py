@@ -28,7 +28,9 @@ from servers import dtkg_serve
 CORPUS = [
     ("SELECT * WHERE { ?s ?p ?o BIND(<http://x/\\u0041#> AS ?q) SERVICE <{C}/a> { ?a ?b ?c } }", True),
     ("PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ?o BIND(ex:a\\#b AS ?q) SERVICE <{C}/b> { ?a ?b ?c } }", True),
-    ("SELECT * WHERE { ?s ?p ?o FILTER(\"a\\u005C\" != '' && EXISTS { SERVICE <{C}/c> { ?a ?b ?c } }) # \"\n}", True),
+    ("SELECT * WHERE { ?s ?p ?o FILTER(\"a\\u005C\" != '' && EXISTS { SERVICE <{C}/c> { ?a ?b ?c } } # \"\n) }", True),
+    ("PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ?o BIND(ex:a\\#b AS ?q) "
+     "FILTER(\"a\\u005C\" != '' && EXISTS { SERVICE <{C}/r> { ?a ?b ?c } } # \"\n) }", True),
     ("select * where { ?s ?p ?o sErViCe <{C}/d> { ?a ?b ?c } }", True),
     ("SELECT * WHERE { ?s ?p ?o SERVICE SILENT <{C}/e> { ?a ?b ?c } }", True),
     ("SELECT * WHERE { { SELECT ?s WHERE { ?s ?p ?o SERVICE <{C}/f> { ?a ?b ?c } } LIMIT 1 } }", True),
