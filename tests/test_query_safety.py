@@ -265,6 +265,14 @@ def test_serve_caps_results_and_says_so(endpoint):
     assert "X-Dtkg-Truncated" not in headers and len(json.loads(body)["results"]["bindings"]) == 3
 
 
+def test_a_cut_result_is_reported_by_query_endpoint(endpoint, dtkg):
+    url, _ = endpoint
+    answered_when_ready(url)
+    result = dtkg("query", "--endpoint", url, "--format", "csv", "SELECT * WHERE { ?s ?p ?o }")
+    assert result.code == 0 and len(result.out.splitlines()) == 51
+    assert "warning: incomplete result" in result.err and "cut at 50 rows" in result.err
+
+
 def test_serve_caps_results_in_bytes(seed_store: Path):
     with dtkg_serve(seed_store, "--max-bytes", "4096") as (url, _):
         for accept in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv"):

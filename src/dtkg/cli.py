@@ -172,6 +172,8 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
         result = query_endpoint(endpoint, text, bindings, credentials=Credentials.from_options(user, password, token),
                                 timeout=timeout)
         click.echo(format_result(result, fmt, new_dataset(engine="memory")), nl=False)
+        if getattr(result, "truncated", None):
+            click.echo(f"warning: incomplete result: {result.truncated}", err=True)
         return
     ds = open_dataset(ctx, data_dirs, no_seed)
     result = run_query(ds, text, bindings, timeout=timeout)

@@ -19,6 +19,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from email.message import Message
 
 from rdflib import Graph
 from rdflib.query import Result
@@ -199,7 +200,7 @@ def _read(response, limit: int, url: str) -> bytes:  # noqa: ANN001
 
 
 def _send(request: urllib.request.Request, credentials: Credentials | None, timeout: float,
-          max_bytes: int = MAX_ANSWER_BYTES) -> tuple[int, bytes, str]:
+          max_bytes: int = MAX_ANSWER_BYTES) -> tuple[int, bytes, str, Message]:
     """Send ``request``; (status, body, content type). Everything, redirects and body included, ends within
     ``timeout`` seconds; the body is read in chunks and refused past ``max_bytes``."""
     url = request.full_url
@@ -211,7 +212,7 @@ def _send(request: urllib.request.Request, credentials: Credentials | None, time
                 raise TimeoutError
             if getattr(response, "length", None):  # fewer bytes than Content-Length said
                 raise http.client.IncompleteRead(body, response.length)
-            return response.status, body, response.headers.get("Content-Type", "")
+            return response.status, body, response.headers.get("Content-Type", ""), response.headers
     except urllib.error.HTTPError as exc:
         try:
             body = clean(exc.read(4096).decode("utf-8", "replace")) if not deadline.expired else ""
@@ -280,7 +281,14 @@ def query_endpoint(
               "application/sparql-results+xml;q=0.5")
     request = urllib.request.Request(endpoint, data=data, method="POST", headers=_headers(
         credentials, Accept=accept, **{"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}))
-    _, body, content_type = _send(request, credentials, timeout, max_bytes)
+    _, body, content_type, headers = _send(request, credentials, timeout, max_bytes)
+    result = _result(body, content_type, endpoint)
+    if headers.get("X-Dtkg-Truncated"):  # a dtkg endpoint cut the result at its limits
+        result.truncated = clean(headers.get("Warning") or "the endpoint cut the result at its limits")  # type: ignore[attr-defined]
+    return result
+
+
+def _result(body: bytes, content_type: str, endpoint: str) -> Result:
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("application/sparql-results+json", "application/json"):
         return _parse(body, "json", endpoint)
