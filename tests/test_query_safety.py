@@ -289,6 +289,14 @@ def test_serve_closes_idle_connections_and_bounds_them(endpoint):
     assert idle.recv(1) == b""  # closed by the server, not by this client's timeout
     assert time.monotonic() - started < 5
     idle.close()
+    slow = socket.create_connection(("127.0.0.1", port), timeout=10)  # one byte every 0.3 s: never idle for 1 s
+    started = time.monotonic()
+    with pytest.raises(OSError):
+        for byte in b"GET /query?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\n" * 20:  # bounded: at most 30 s
+            slow.sendall(bytes([byte]))
+            time.sleep(0.3)
+    assert time.monotonic() - started < 6  # cut at twice the idle timeout, not left to drip on
+    slow.close()
     held = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(4)]
     try:
         time.sleep(0.2)

@@ -9,7 +9,8 @@ store opened read-only with pyoxigraph. The server:
   :data:`~dtkg.sparql_safety.MAX_DEPTH` levels (400) before any parser sees them (:func:`dtkg.sparql_safety.check_safe`);
 - kills a worker whose query passes the time limit (504) and replaces a worker that dies (503 meanwhile);
 - caps each result in rows and bytes, saying so in an ``X-Dtkg-Truncated`` header and in the document;
-- bounds its threads (503 past ``max_connections``), the size of requests, and the idle time of a connection.
+- bounds its threads (503 past ``max_connections``), the size of requests, the idle time of a connection, and the
+  time to send a whole request (twice the idle time) or to read an answer (60 s or the idle time).
 """
 
 from __future__ import annotations
@@ -244,8 +245,35 @@ def make_handler(pool: WorkerPool, limits: Limits) -> type[BaseHTTPRequestHandle
         def log_message(self, format: str, *args) -> None:  # noqa: A002 - keep the terminal quiet
             pass
 
+        def _cut(self) -> None:
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        def _deadline(self, seconds: float) -> None:
+            """Cut the connection unless the current step (reading a request, writing an answer) ends in time: the
+            idle timeout bounds each read, this bounds a client that sends or reads one byte at a time."""
+            self._stop_deadline()
+            self._timer = threading.Timer(seconds, self._cut)
+            self._timer.daemon = True
+            self._timer.start()
+
+        def _stop_deadline(self) -> None:
+            timer = getattr(self, "_timer", None)
+            if timer is not None:
+                timer.cancel()
+
+        def handle_one_request(self) -> None:
+            self._deadline(2 * limits.idle_timeout)  # the whole request must arrive within twice the idle timeout
+            try:
+                super().handle_one_request()
+            finally:
+                self._stop_deadline()
+
         def answer(self, status: int, body: bytes, content_type: str = "text/plain; charset=utf-8",
                    headers: dict[str, str] | None = None) -> None:
+            self._deadline(max(60.0, limits.idle_timeout))  # writing the answer, to a client that may read slowly
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -347,6 +375,7 @@ def make_handler(pool: WorkerPool, limits: Limits) -> type[BaseHTTPRequestHandle
                 self.text(404, "not found: send queries to /query")
                 return
             params = self.params()
+            self._stop_deadline()  # the request is read; the query has its own time limit
             if params is not None:
                 handler(params)
 
