@@ -143,11 +143,12 @@ def check_query(text: str) -> None:
     try:
         with deep_recursion():
             parsed = parseQuery(text)
+            service = _contains(parsed, "ServiceGraphPattern")
     except ParseException as exc:
         raise InputError(f"malformed SPARQL at line {exc.lineno}, column {exc.col}: {exc.msg}") from exc
     except RecursionError as exc:
         raise InputError("the query is nested too deeply for the parser") from exc
-    if _contains(parsed, "ServiceGraphPattern") or has_keyword(text, "SERVICE"):
+    if service or has_keyword(text, "SERVICE"):
         raise InputError("SERVICE is refused: dtkg queries never reach other endpoints")
 
 
