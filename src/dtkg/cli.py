@@ -181,6 +181,8 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
         result = query_endpoint(endpoint, text, bindings, credentials=Credentials.from_options(user, password, token),
                                 timeout=timeout)
         click.echo(format_result(result, fmt, new_dataset(engine="memory")), nl=False)
+        if getattr(result, "truncated", None):
+            click.echo(f"warning: incomplete result: {result.truncated}", err=True)
         return
     ds = open_dataset(ctx, data_dirs, no_seed)
     result = run_query(ds, text, bindings, timeout=timeout)
@@ -230,17 +232,29 @@ def export(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, fmt: 
 @click.option("--port", type=click.IntRange(0, 65535), default=7878, show_default=True,
               help="Port to listen on (0: any free port).")
 @click.option("--timeout", type=click.FloatRange(min=1), default=60.0, show_default=True, metavar="SECONDS",
-              help="Longest time a query may run.")
+              help="Longest time a query may run; its process is then stopped.")
+@click.option("--max-rows", type=click.IntRange(min=1), default=10_000, show_default=True,
+              help="Most rows (or triples) in one result; longer results are cut and say so.")
+@click.option("--max-bytes", type=click.IntRange(min=1024), default=16 << 20, show_default=True,
+              help="Most bytes in one result; longer results are cut and say so.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries run at once, each in its own process.")
+@click.option("--max-connections", type=click.IntRange(1, 1024), default=32, show_default=True,
+              help="Open connections served at once (one thread each); more are answered 503.")
+@click.option("--idle-timeout", type=click.FloatRange(min=0.1), default=15.0, show_default=True, metavar="SECONDS",
+              help="Close a connection that sends nothing for this long.")
 @click.pass_context
 def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: str, port: int,
-          timeout: float) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint (the Oxigraph server) until Ctrl-C.
+          timeout: float, max_rows: int, max_bytes: int, workers: int, max_connections: int,
+          idle_timeout: float) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint until Ctrl-C (or SIGTERM).
 
     Uses the persistent store of --store (default out/store), building it from the data first when it does not
-    exist. Queries go to http://HOST:PORT/query; updates, LOAD and SERVICE are refused.
+    exist. Queries go to http://HOST:PORT/query; updates, LOAD and SERVICE are refused, and so are queries nested
+    too deeply. See docs/security.md.
     """
     from .load import is_store, load_dataset
-    from .serve import serve as run_serve
+    from .serve import Limits, serve as run_serve
 
     store = ctx.obj.get("store") or Path("out/store")
     if not is_store(store):
@@ -253,7 +267,9 @@ def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: 
         click.echo(f"SPARQL endpoint (read-only): {url}")
         click.echo("Press Ctrl-C to stop.", err=True)
 
-    run_serve(store, host=host, port=port, timeout=timeout, on_ready=ready)
+    limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers,
+                    max_connections=max_connections, idle_timeout=idle_timeout)
+    run_serve(store, host=host, port=port, timeout=timeout, limits=limits, on_ready=ready)
     click.echo("Stopped.", err=True)
 
 
@@ -274,7 +290,7 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
          user: str | None, password: str | None, token: str | None, timeout: float) -> None:
     """Send the graph to a triple store, replacing one named graph (pushing twice gives the same content)."""
     from .load import configured_base
-    from .remote import Credentials, push as run_push
+    from .remote import Credentials, push as run_push, redact
 
     if user is not None and password is None:
         password = click.prompt(f"Password for {user}", hide_input=True, default="", show_default=False)
@@ -282,7 +298,7 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
     target = None if graph_iri == "-" else graph_iri or f"{configured_base(ctx.obj['base'])}graph/dtkg"
     count = run_push(ds, endpoint, target, credentials=Credentials.from_options(user, password, token),
                      timeout=timeout, progress=True)
-    click.echo(f"Pushed {count} triples to {endpoint} ({'default graph' if target is None else 'graph <' + target + '>'}).")
+    click.echo(f"Pushed {count} triples to {redact(endpoint)} ({'default graph' if target is None else 'graph <' + target + '>'}).")
 
 
 @cli.command()

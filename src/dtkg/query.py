@@ -11,7 +11,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,7 +24,8 @@ from rdflib.term import Node
 from .errors import DtkgError, InputError
 from .export import to_turtle
 from .labels import short_name
-from .sparql_text import MAX_QUERY_LENGTH, bind_values, safety_problem
+from .sparql_safety import check_safe
+from .sparql_text import bind_values
 from .resources import queries_dir
 
 #: Result formats for SELECT and ASK queries. CONSTRUCT and DESCRIBE always give Turtle.
@@ -129,13 +131,23 @@ def parse_term(value: str, prefixes: Mapping[str, str] | None = None) -> Node:
 
 def check_query(text: str) -> None:
     """Refuse what a read-only, offline query must not do: updates, ``LOAD`` and ``SERVICE`` (an engine would open
-    the URL with no time limit), and brackets nested deeper than :data:`~dtkg.sparql_text.MAX_DEPTH` (a parser
-    recurses on them). The query is read as the engine reads it, escapes included (see :mod:`dtkg.sparql_text`)."""
-    if len(text) > MAX_QUERY_LENGTH:
-        raise InputError(f"the query is {len(text):,} characters long; at most {MAX_QUERY_LENGTH:,} are accepted")
-    problem = safety_problem(text)
-    if problem is not None:
-        raise InputError(problem[1])
+    the URL with no time limit), and brackets nested deeper than :data:`~dtkg.sparql_safety.MAX_DEPTH` (a parser
+    recurses on them). The query is read as the engine reads it, escapes included (see :mod:`dtkg.sparql_safety`)."""
+    check_safe(text)
+
+
+@contextmanager
+def deep_recursion(limit: int = 20000) -> Iterator[None]:
+    """Let rdflib's recursive-descent parser (the memory engine) reach :data:`~dtkg.sparql_safety.MAX_DEPTH` levels
+    of nesting: it needs about 40 Python frames per level, past Python's default limit of 1000 at 25 levels."""
+    import sys
+
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(previous, limit))
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)
 
 
 class QueryTimeout(DtkgError):
@@ -163,13 +175,14 @@ def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[st
         for name, term in items:
             bindings[name] = term
     text = bind_values(query, bindings)
-    check_query(text)
+    check_query(text)  # the text the engine will read, parameters included
 
     def evaluate() -> Result:
         try:
-            result = graph.query(text)
-            if result.type == "SELECT":
-                result.bindings = list(result.bindings)  # evaluate now, inside the time limit
+            with deep_recursion():
+                result = graph.query(text)
+                if result.type == "SELECT":
+                    result.bindings = list(result.bindings)  # evaluate now, inside the time limit
             return result
         except InputError:
             raise

@@ -7,20 +7,25 @@ becomes a :class:`RemoteError` with a one-line message; the command line prints 
 
 from __future__ import annotations
 
+import http.client
 import io
 import os
+import re
 import socket
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from email.message import Message
 
 from rdflib import Graph
 from rdflib.query import Result
 from rdflib.term import Node
 
-from .errors import DtkgError
+from .errors import DtkgError, InputError
 from .sparql_text import bind_values
 
 #: Environment variable holding a bearer token for endpoints that use one (``--token`` overrides it).
@@ -48,8 +53,125 @@ class Credentials:
         return cls(user, password, token or os.environ.get(TOKEN_VARIABLE) or None)
 
 
-def _opener(url: str, credentials: Credentials | None) -> urllib.request.OpenerDirector:
-    handlers: list[urllib.request.BaseHandler] = []
+#: Largest answer read from an endpoint (a query result); more is refused rather than held in memory.
+MAX_ANSWER_BYTES = 512 << 20
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]+")
+
+
+def redact(url: str) -> str:
+    """``url`` without the ``user:password@`` part, for messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def clean(text: str, limit: int = 200) -> str:
+    """``text`` as one printable line of at most ``limit`` characters: control and bidirectional characters from a
+    server must not reach the terminal."""
+    text = " ".join(_CONTROL.sub(" ", text).split())
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib.parse.urlsplit(url)
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:
+        port = None
+    return parts.scheme, (parts.hostname or "").lower(), port
+
+
+def split_credentials(url: str, credentials: Credentials | None) -> tuple[str, Credentials | None]:
+    """The URL without ``user:password@``, and the credentials (those in the URL unless options gave some).
+
+    Raises :class:`~dtkg.errors.InputError` for a URL that is not ``http(s)://host…``.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError(f"{redact(url)!r} is not an http:// or https:// endpoint URL")
+    if parts.username is not None and (credentials is None or credentials.user is None):
+        credentials = Credentials(urllib.parse.unquote(parts.username), urllib.parse.unquote(parts.password or ""),
+                                  credentials.token if credentials else None)
+    return redact(url), credentials
+
+
+class _Deadline:
+    """A total time limit for one exchange: when it passes, every socket of the exchange is shut down, so that a
+    server sending one byte a second cannot stretch it (a socket timeout only bounds each read)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.timer = threading.Timer(seconds, self.expire)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def remaining(self) -> float:
+        return max(0.01, self.at - time.monotonic())
+
+    def register(self, sock: socket.socket) -> socket.socket:
+        with self.lock:
+            self.sockets.append(sock)
+            if self.expired:
+                self._shut(sock)
+        return sock
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def expire(self) -> None:
+        with self.lock:
+            self.expired = True
+            for sock in self.sockets:
+                self._shut(sock)
+
+    def cancel(self) -> None:
+        self.timer.cancel()
+
+
+def _opener(url: str, credentials: Credentials | None, deadline: _Deadline) -> urllib.request.OpenerDirector:
+    def watched(connection_class: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
+        class Watched(connection_class):  # type: ignore[valid-type, misc]
+            def connect(self) -> None:
+                super().connect()
+                deadline.register(self.sock)
+
+        return Watched
+
+    plain, secure = watched(http.client.HTTPConnection), watched(http.client.HTTPSConnection)
+
+    class Plain(urllib.request.HTTPHandler):
+        def http_open(self, req):  # noqa: ANN001, ANN201
+            return self.do_open(plain, req)
+
+    class Secure(urllib.request.HTTPSHandler):
+        def https_open(self, req):  # noqa: ANN001, ANN201
+            return self.do_open(secure, req, context=self._context)
+
+    class Redirect(urllib.request.HTTPRedirectHandler):
+        """Follows redirects, but sends a token only to the origin it was given for (same scheme, host and port).
+        User and password are kept to their URL by the password manager."""
+
+        def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201
+            new = super().redirect_request(req, fp, code, msg, headers, newurl)
+            if new is not None and _origin(new.full_url) != _origin(url):
+                for store in (new.headers, new.unredirected_hdrs):
+                    store.pop("Authorization", None)
+            return new
+
+    handlers: list[urllib.request.BaseHandler] = [Plain(), Secure(), Redirect()]
     if credentials and credentials.user is not None:
         manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         manager.add_password(None, url, credentials.user, credentials.password or "")
@@ -66,24 +188,71 @@ def _headers(credentials: Credentials | None, **extra: str) -> dict[str, str]:
     return headers
 
 
-def _send(request: urllib.request.Request, credentials: Credentials | None, timeout: float) -> tuple[int, bytes, str]:
+def _read(response, limit: int, url: str) -> bytes:  # noqa: ANN001
+    body = bytearray()
+    while True:
+        chunk = response.read(65536)
+        if not chunk:
+            return bytes(body)
+        body += chunk
+        if len(body) > limit:
+            raise RemoteError(f"{url}: the answer is larger than {limit} bytes; refused")
+
+
+def _send(request: urllib.request.Request, credentials: Credentials | None, timeout: float,
+          max_bytes: int = MAX_ANSWER_BYTES) -> tuple[int, bytes, str, Message]:
+    """Send ``request``; (status, body, content type). Everything, redirects and body included, ends within
+    ``timeout`` seconds; the body is read in chunks and refused past ``max_bytes``."""
     url = request.full_url
+    deadline = _Deadline(timeout)
     try:
-        with _opener(url, credentials).open(request, timeout=timeout) as response:
-            return response.status, response.read(), response.headers.get("Content-Type", "")
+        with _opener(url, credentials, deadline).open(request, timeout=timeout) as response:
+            body = _read(response, max_bytes, url)
+            if deadline.expired:  # the sockets were shut down: what was read is cut short
+                raise TimeoutError
+            if getattr(response, "length", None):  # fewer bytes than Content-Length said
+                raise http.client.IncompleteRead(body, response.length)
+            return response.status, body, response.headers.get("Content-Type", ""), response.headers
     except urllib.error.HTTPError as exc:
-        body = exc.read()[:300].decode("utf-8", "replace").strip().replace("\n", " ")
+        try:
+            body = clean(exc.read(4096).decode("utf-8", "replace")) if not deadline.expired else ""
+        except (OSError, http.client.HTTPException):
+            body = ""
         if exc.code in (401, 403):
             raise RemoteError(f"{url}: login refused (HTTP {exc.code}); check --user/--password or the token") from exc
-        raise RemoteError(f"{url}: the endpoint answered HTTP {exc.code} {exc.reason}" +
+        raise RemoteError(f"{url}: the endpoint answered HTTP {exc.code} {clean(str(exc.reason), 80)}" +
                           (f": {body}" if body else "")) from exc
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        raise RemoteError(f"{url}: cannot reach the endpoint ({reason})") from exc
-    except (socket.timeout, TimeoutError) as exc:
-        raise RemoteError(f"{url}: no answer within {timeout:g} s") from exc
-    except ConnectionError as exc:
-        raise RemoteError(f"{url}: connection failed ({exc})") from exc
+    except RemoteError:
+        raise
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if deadline.expired or isinstance(exc, (socket.timeout, TimeoutError)) or (
+                isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, (socket.timeout, TimeoutError))):
+            raise RemoteError(f"{url}: no complete answer within {timeout:g} s") from exc
+        if isinstance(exc, urllib.error.URLError):
+            raise RemoteError(f"{url}: cannot reach the endpoint ({clean(str(exc.reason), 120)})") from exc
+        if isinstance(exc, http.client.HTTPException):
+            raise RemoteError(f"{url}: the endpoint sent a malformed answer ({type(exc).__name__}: "
+                              f"{clean(str(exc), 120)})") from exc
+        raise RemoteError(f"{url}: connection failed ({clean(str(exc), 120)})") from exc
+    finally:
+        deadline.cancel()
+
+
+def _parse(body: bytes, kind: str, url: str):  # noqa: ANN202
+    """An rdflib Result from an endpoint's answer; a malformed one is a :class:`RemoteError`, not a traceback."""
+    names = {"json": "JSON", "xml": "XML", "turtle": "Turtle", "nt": "N-Triples", "json-ld": "JSON-LD"}
+    try:
+        if kind in ("json", "xml"):
+            result = Result.parse(io.BytesIO(body), format=kind)
+            if result.type == "SELECT":
+                result.bindings = list(result.bindings)
+            return result
+        result = Result("CONSTRUCT")
+        result.graph = Graph().parse(data=body, format=kind)
+        return result
+    except Exception as exc:  # noqa: BLE001 - each parser raises its own kinds of error
+        raise RemoteError(f"{url}: the endpoint's answer is not valid {names.get(kind, kind)} "
+                          f"({clean(str(exc) or type(exc).__name__, 160)})") from exc
 
 
 def query_endpoint(
@@ -93,13 +262,17 @@ def query_endpoint(
     *,
     credentials: Credentials | None = None,
     timeout: float = 60.0,
+    max_bytes: int = MAX_ANSWER_BYTES,
 ) -> Result:
     """Run ``query`` on a SPARQL 1.1 endpoint and return an rdflib ``Result`` (SELECT, ASK, CONSTRUCT, DESCRIBE).
 
-    Parameters are bound with a ``VALUES`` block of escaped terms (see :mod:`dtkg.sparql_text`).
+    Parameters are bound with a ``VALUES`` block of escaped terms (see :mod:`dtkg.sparql_text`). The whole
+    exchange ends within ``timeout`` seconds; an answer larger than ``max_bytes`` is refused. Credentials (also
+    ``user:password@`` in the URL) go only to the endpoint's own origin, never after a redirect to another.
     """
     from .query import check_query, resolve_query
 
+    endpoint, credentials = split_credentials(endpoint, credentials)
     text = resolve_query(query)
     check_query(text)
     text = bind_values(text, dict(params or {}))
@@ -108,20 +281,32 @@ def query_endpoint(
               "application/sparql-results+xml;q=0.5")
     request = urllib.request.Request(endpoint, data=data, method="POST", headers=_headers(
         credentials, Accept=accept, **{"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"}))
-    _, body, content_type = _send(request, credentials, timeout)
+    _, body, content_type, headers = _send(request, credentials, timeout, max_bytes)
+    result = _result(body, content_type, endpoint)
+    if headers.get("X-Dtkg-Truncated"):  # a dtkg endpoint cut the result at its limits
+        result.truncated = clean(headers.get("Warning") or "the endpoint cut the result at its limits")  # type: ignore[attr-defined]
+    return result
+
+
+def _result(body: bytes, content_type: str, endpoint: str) -> Result:
     kind = content_type.split(";")[0].strip().lower()
     if kind in ("application/sparql-results+json", "application/json"):
-        return Result.parse(io.BytesIO(body), format="json")
+        return _parse(body, "json", endpoint)
     if kind in ("application/sparql-results+xml", "application/xml"):
-        return Result.parse(io.BytesIO(body), format="xml")
+        return _parse(body, "xml", endpoint)
     rdf_formats = {"text/turtle": "turtle", "application/n-triples": "nt", "text/plain": "nt",
                    "application/rdf+xml": "xml", "application/ld+json": "json-ld"}
     if kind in rdf_formats:
-        graph = Graph().parse(data=body, format=rdf_formats[kind])
-        result = Result("CONSTRUCT")
-        result.graph = graph
-        return result
-    raise RemoteError(f"{endpoint}: unexpected answer type {content_type!r}")
+        if rdf_formats[kind] == "xml":
+            try:
+                graph = Graph().parse(data=body, format="xml")
+            except Exception as exc:  # noqa: BLE001
+                raise RemoteError(f"{endpoint}: the endpoint's answer is not valid RDF/XML ({clean(str(exc), 160)})") from exc
+            result = Result("CONSTRUCT")
+            result.graph = graph
+            return result
+        return _parse(body, rdf_formats[kind], endpoint)
+    raise RemoteError(f"{endpoint}: unexpected answer type {clean(content_type, 80)!r}")
 
 
 def graph_store_url(endpoint: str, graph: str | None) -> str:
@@ -149,6 +334,7 @@ def push(
     from .export import to_ntriples
     from .progress import progress_bar
 
+    endpoint, credentials = split_credentials(endpoint, credentials)
     body = to_ntriples(data).encode("utf-8")
     count = body.count(b"\n")
     url = graph_store_url(endpoint, graph)
@@ -178,7 +364,7 @@ def push(
         payload = _Body(advance) if streamed else body
         request = urllib.request.Request(url, data=payload, method="PUT", headers=_headers(
             credentials, **{"Content-Type": "application/n-triples", "Content-Length": str(len(body))}))
-        _send(request, credentials, timeout)
+        _send(request, credentials, timeout, max_bytes=1 << 20)
     return count
 
 

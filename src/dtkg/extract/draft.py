@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import html
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
