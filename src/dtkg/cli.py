@@ -466,6 +466,28 @@ def import_table_command(folder: Path | None, data_dir: Path, skip_invalid: bool
                 report_path=report_path)
 
 
+@cli.command("shacl")
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=Path), metavar="SHAPES.ttl",
+              help="A shapes file (repeatable). Default: the shapes held in the data files themselves.")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
+              help="text: one line per result; turtle: a standard sh:ValidationReport; json: the results as JSON.")
+@click.pass_context
+def shacl_command(ctx: click.Context, data: tuple[Path, ...], shapes: tuple[Path, ...], fmt: str) -> None:
+    """Validate RDF files against SHACL shapes (SHACL Core and SHACL-SPARQL constraints).
+
+    Exits 0 when the data conforms, 1 when there are results, 2 for bad input or a shape feature that is not
+    supported (named, with its shape).
+    """
+    from .shacl_check import validate_files
+
+    report = validate_files(data, shapes)
+    out = {"turtle": report.turtle, "json": report.as_json, "text": report.text}[fmt]()
+    click.echo(out, nl=False)
+    if not report.conforms:
+        ctx.exit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: runs the command line and turns dtkg errors into a message and an exit code, no traceback."""
     try:
