@@ -100,9 +100,10 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
 
 @cli.command()
 @data_options
-@click.option("--shacl-engine", "validation_engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
-              show_default=True, help="Evaluate the shapes as SPARQL on Oxigraph (fast at any size) or with pyshacl "
-                                      "(the reference implementation, for small graphs).")
+@click.option("--shacl-engine", "validation_engine", type=click.Choice(["shacl", "sparql", "pyshacl"]),
+              default="shacl", show_default=True,
+              help="shacl: the engine of `dtkg shacl` (complete SHACL Core, fast); sparql: dtkg's shapes compiled to "
+                   "SPARQL on Oxigraph; pyshacl: the reference implementation, for small graphs.")
 @click.pass_context
 def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, validation_engine: str) -> None:
     """Check the data against the SHACL shapes, the sources' digests and every quote.

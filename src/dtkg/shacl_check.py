@@ -187,12 +187,16 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph) -> ShaclReport:
     else:
         store = None
         text = data.serialize(format="nt")
+    if "_:" in text:  # see _report_graph: a canary blank node, first in the data, calibrates the renaming
+        text = f'_:dtkgcanary <{_CANARY}> "" .\n' + text
+        core_shapes.add((URIRef(_CANARY + "-shape"), SH.targetSubjectsOf, URIRef(_CANARY)))
+        core_shapes.add((URIRef(_CANARY + "-shape"), SH.nodeKind, SH.IRI))
     try:
         compiled = core.Shapes.from_text(core_shapes.serialize(format="nt"), format="ntriples")
         report = compiled.validate_text(text, format="ntriples", allow_warnings=False)
     except ValueError as exc:
         raise InputError(f"the shapes could not be read: {exc}") from None
-    graph = Graph().parse(data=report.serialize("ntriples"), format="nt")
+    graph = _report_graph(report.serialize("ntriples"), text)
     node = graph.value(None, RDF.type, SH.ValidationReport)
     if sparql_shapes:
         if store is None:
@@ -203,6 +207,64 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph) -> ShaclReport:
     graph.set((node, SH.conforms, Literal(not any(graph.objects(node, SH.result)))))
     graph.bind("sh", SH)
     return ShaclReport(graph)
+
+
+_DATA_BNODE = re.compile(r"0_b(\d+)")
+_CANARY = "urn:x-dtkg:blank-node-canary"
+
+
+def _report_graph(report: str, data: str) -> Graph:
+    """The Core engine's report as an rdflib graph whose focus nodes and values are the data's own blank nodes.
+
+    The engine renames the blank nodes of the data graph ``0_bN`` with N counting up in the order they first appear
+    in the N-Triples it was given (subject before object), from an offset that depends on the shapes. A canary blank
+    node put first in the data, and a shape that reports it, give the offset; reading the data text in the same
+    order then maps every label back, so a result about a blank node can be traced to it. The canary's own result
+    is dropped. (Checked by the tests against pyshacl on dtkg's shapes and on the W3C suite.)
+    """
+    from .load import from_ox
+
+    labels: list[str] | None = None
+    parsed = list(ox.parse(report.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
+    canary_results = {q.subject for q in parsed if q.predicate.value == str(SH.sourceShape)
+                      and getattr(q.object, "value", "") == _CANARY + "-shape"}
+    offset = 0
+    for q in parsed:
+        if q.subject in canary_results and q.predicate.value == str(SH.focusNode):
+            offset = int(_DATA_BNODE.fullmatch(q.object.value).group(1))
+    parsed = [q for q in parsed if q.subject not in canary_results and q.object not in canary_results]
+
+    def term(t):
+        nonlocal labels
+        if isinstance(t, ox.BlankNode):
+            m = _DATA_BNODE.fullmatch(t.value)
+            if m:
+                if labels is None:
+                    labels = _blank_labels(data)
+                index = int(m.group(1)) - offset
+                if not 0 <= index < len(labels):
+                    raise RuntimeError(f"blank node _:{t.value} of the validation report is not in the data")
+                return BNode(labels[index])
+            return BNode("report_" + t.value)
+        return from_ox(t)
+
+    g = Graph()
+    for q in parsed:
+        g.add((term(q.subject), term(q.predicate), term(q.object)))
+    return g
+
+
+def _blank_labels(ntriples: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for line in ntriples.splitlines():
+        if line.startswith("_:"):
+            seen.setdefault(line[2:line.index(" ")], None)
+        if line.endswith(" .") and " _:" in line:
+            tail = line[:-2].rstrip()
+            start = tail.rfind(" _:")
+            if start > 0 and " " not in tail[start + 1:]:
+                seen.setdefault(tail[start + 3:], None)
+    return list(seen)
 
 
 def _active(shapes: Graph, node: Node) -> bool:
