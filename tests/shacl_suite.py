@@ -34,7 +34,10 @@ class Case:
 
 
 def cases(manifest: Path = SUITE / "manifest.ttl") -> Iterator[Case]:
-    g = Graph().parse(manifest, format="turtle")
+    from dtkg.shacl_check import literal_forms_kept
+
+    with literal_forms_kept():  # compare literals as written: "none"^^xsd:boolean is not false
+        g = Graph().parse(manifest, format="turtle")
     for inc in sorted(g.objects(None, URIRef(MF + "include")), key=str):
         yield from cases(Path(str(inc).removeprefix("file://")))
     for entry in g.objects(None, URIRef(MF + "entries")):
@@ -93,7 +96,10 @@ def judge(case: Case, engine: Engine) -> tuple[str, str]:
     if code == 2:
         return ("refused", out.strip()) if "not supported" in out or "unsupported" in out else \
             ("wrong", f"exit 2 without naming an unsupported feature: {out.strip()}")
-    got = Graph().parse(data=out, format="turtle")
+    from dtkg.shacl_check import literal_forms_kept
+
+    with literal_forms_kept():
+        got = Graph().parse(data=out, format="turtle")
     report = got.value(None, RDF.type, SH.ValidationReport)
     if report is None:
         return "wrong", "no sh:ValidationReport in the output"

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,8 +75,15 @@ class ShaclReport:
         return _path_text(self.graph, path) if path is not None else ""
 
     def turtle(self) -> str:
-        """The report in Turtle."""
-        return self.graph.serialize(format="turtle")
+        """The report in Turtle, written by Oxigraph: rdflib's Turtle writer prints an ill-formed boolean such as
+        ``"none"^^xsd:boolean`` as a bare ``none``, which is not Turtle."""
+        from oxrdflib._converter import to_ox
+
+        ordered = sorted(self.graph, key=lambda t: (t[0] != self.node, str(t[0]), t[1] != RDF.type, str(t[1]),
+                                                    str(t[2])))
+        triples = [ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in ordered]
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
+                            prefixes={"sh": str(SH), "xsd": str(XSD), "rdf": str(RDF)}).decode("utf-8")
 
     def as_json(self) -> str:
         """The report as JSON: ``{"conforms": …, "results": [{focusNode, resultPath, value, …}]}``."""
@@ -131,14 +139,33 @@ def read_graph(paths: Iterable[Path]) -> Graph:
     (``"abc"^^xsd:integer`` is ill-formed, ``"1"^^xsd:byte`` is a byte): Oxigraph would canonicalise them, and so
     would rdflib's literal normalisation (``"1"^^xsd:boolean`` to ``"true"``), switched off while parsing.
     """
+    with literal_forms_kept():
+        return _read(paths)
+
+
+@contextmanager
+def literal_forms_kept() -> Iterator[None]:
+    """Within this block rdflib keeps literals as written (no normalisation, no noise about ill-formed ones).
+
+    Ill-formed literals are data to report (``sh:datatype``), not parse errors, and ``"1"^^xsd:boolean`` is not
+    the term ``true``.
+    """
+    import logging
+    import warnings
+
     import rdflib
 
-    normalize = rdflib.NORMALIZE_LITERALS
+    term_log = logging.getLogger("rdflib.term")
+    normalize, level = rdflib.NORMALIZE_LITERALS, term_log.level
     rdflib.NORMALIZE_LITERALS = False
+    term_log.setLevel(logging.ERROR)
     try:
-        return _read(paths)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            yield
     finally:
         rdflib.NORMALIZE_LITERALS = normalize
+        term_log.setLevel(level)
 
 
 def _read(paths: Iterable[Path]) -> Graph:
@@ -249,8 +276,9 @@ def _report_graph(report: str, data: str) -> Graph:
         return from_ox(t)
 
     g = Graph()
-    for q in parsed:
-        g.add((term(q.subject), term(q.predicate), term(q.object)))
+    with literal_forms_kept():
+        for q in parsed:
+            g.add((term(q.subject), term(q.predicate), term(q.object)))
     return g
 
 
