@@ -148,7 +148,16 @@ def _from_shacl(graph: Graph, results: Graph, result: Node) -> Violation:
         focus_label=focus_label,
         focus=focus_name,
         path=path_text,
-        message=str(message) if message is not None else "does not conform",
+        message=str(message) if message is not None else _component_message(results.value(result,
+                                                                               SH.sourceConstraintComponent)),
         value=_value_text(graph, value) if value is not None and value != focus else "",
         severity=short_name(graph, severity).split(":")[-1] if severity is not None else "Violation",
     )
+
+
+def _component_message(component: Node | None) -> str:
+    """``does not satisfy sh:minCount`` for a result without ``sh:message`` (the wording of :mod:`dtkg.shacl`)."""
+    if component is None:
+        return "does not conform"
+    name = str(component).rsplit("#", 1)[-1].removesuffix("ConstraintComponent")
+    return f"does not satisfy sh:{name[:1].lower()}{name[1:]}"
