@@ -5,8 +5,7 @@ Usage::
     python benchmarks/bench_shacl.py --triples 100k --runs 3 [--engines shacl,sparql] [--suite]
 
 For each size, a graph is generated with ``benchmarks/generate.py`` (seed data included, as ``dtkg validate`` sees
-it), broken in a few places (``--errors N`` grants lose their amount's currency, i.e. N violations more), loaded once
-into Oxigraph, and validated with ``dtkg.validate.validate(…, engine=E)`` in one process per engine and run (time,
+it), loaded into Oxigraph, broken in a few places (``--errors N`` organisations get a second, malformed SIREN), and validated with ``dtkg.validate.validate(…, engine=E)`` in one process per engine and run (time,
 peak RSS of that process). Every engine must report the same (focus, path) set. ``--suite`` also runs the W3C suite
 through ``tests/shacl_suite.py`` for dtkg and pyshacl. Prints a Markdown table.
 """
@@ -27,21 +26,20 @@ HERE = Path(__file__).parent
 
 
 def _child(folder: str, engine: str, errors: int) -> None:
-    from rdflib import URIRef
-    from rdflib.namespace import RDF
-
     from dtkg.load import load_dataset, ox_store
     from dtkg.validate import validate
 
     ds = load_dataset([folder], seed=True)
     store = ox_store(ds)
-    grants = [r["g"] for r in store.query(
-        "SELECT ?g WHERE { ?g a <http://schema.org/MonetaryGrant> ; <http://schema.org/amount> ?a . "
-        "?a <http://schema.org/currency> ?c } ORDER BY ?g LIMIT %d" % errors, use_default_graph_as_union=True)]
-    for g in grants:
-        store.update("DELETE { GRAPH ?gr { ?a <http://schema.org/currency> ?c } } INSERT { GRAPH ?gr { ?a "
-                     "<http://schema.org/currency> \"euros\" } } WHERE { GRAPH ?gr { %s <http://schema.org/amount> "
-                     "?a . ?a <http://schema.org/currency> ?c } }" % g)
+    import pyoxigraph as ox
+
+    from dtkg.namespaces import DTKG
+
+    orgs = [r["o"] for r in store.query(
+        "SELECT DISTINCT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> } ORDER BY ?o LIMIT %d" % errors,
+        use_default_graph_as_union=True)]
+    for o in orgs:  # a malformed SIREN: a pattern violation (and one value too many) per organisation
+        store.add(ox.Quad(o, ox.NamedNode(str(DTKG.siren)), ox.Literal("12x")))
     start = time.perf_counter()
     report = validate(ds, engine=engine)
     took = time.perf_counter() - start
