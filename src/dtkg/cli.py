@@ -109,9 +109,10 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
 
 @cli.command()
 @data_options
-@click.option("--shacl-engine", "validation_engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
-              show_default=True, help="Evaluate the shapes as SPARQL on Oxigraph (fast at any size) or with pyshacl "
-                                      "(the reference implementation, for small graphs).")
+@click.option("--shacl-engine", "validation_engine", type=click.Choice(["shacl", "sparql", "pyshacl"]),
+              default="shacl", show_default=True,
+              help="shacl: the engine of `dtkg shacl` (complete SHACL Core, fast); sparql: dtkg's shapes compiled to "
+                   "SPARQL on Oxigraph; pyshacl: the reference implementation, for small graphs.")
 @click.pass_context
 def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, validation_engine: str) -> None:
     """Check the data against the SHACL shapes, the sources' digests and every quote.
@@ -596,6 +597,28 @@ def site(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_dir
     result = write_site(ds, out_dir, network_views=network_views)
     click.echo(f"Wrote {result.path}/index.html ({result.total_pages} pages, {result.network_views} network views, "
                f"largest page {result.largest_page / 1e6:.2f} MB)")
+
+
+@cli.command("shacl")
+@click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=Path), metavar="SHAPES.ttl",
+              help="A shapes file (repeatable). Default: the shapes held in the data files themselves.")
+@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
+              help="text: one line per result; turtle: a standard sh:ValidationReport; json: the results as JSON.")
+@click.pass_context
+def shacl_command(ctx: click.Context, data: tuple[Path, ...], shapes: tuple[Path, ...], fmt: str) -> None:
+    """Validate RDF files against SHACL shapes (SHACL Core and SHACL-SPARQL constraints).
+
+    Exits 0 when the data conforms, 1 when there are results, 2 for bad input or a shape feature that is not
+    supported (named, with its shape).
+    """
+    from .shacl_check import validate_files
+
+    report = validate_files(data, shapes)
+    out = {"turtle": report.turtle, "json": report.as_json, "text": report.text}[fmt]()
+    click.echo(out, nl=False)
+    if not report.conforms:
+        ctx.exit(1)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -92,7 +92,9 @@ class Compiled:
 
 
 class UnsupportedShape(DtkgError):
-    """The shapes use a SHACL feature this compiler does not evaluate."""
+    """The shapes use a SHACL feature this compiler does not evaluate: refused (exit code 2), never skipped."""
+
+    exit_code = 2
 
 
 class _Compiler:
