@@ -130,7 +130,8 @@ def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, val
               show_default=True, help="Result format for SELECT/ASK (json is SPARQL 1.1 Query Results JSON). "
               "CONSTRUCT and DESCRIBE always print Turtle.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help='Bind ?NAME to VALUE: <iri>, "text"@fr, "6421"^^xsd:decimal, or plain text. Repeatable.')
+              help='Bind ?NAME to VALUE: <iri>, prefix:name, "text"@fr, "6421"^^xsd:decimal, or a name (label, '
+              'acronym, SIREN, RNA, INSEE code) that is looked up in the graph. Repeatable.')
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries with their questions.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",
               help="Stop a query that runs longer than this.")
@@ -150,6 +151,7 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
       dtkg query --list
       dtkg query funding-by-place
       dtkg query quote-behind-fact --param fact=grant:region-cud-fonctionnement-2019-2021
+      dtkg query funding-paths --param funder="Région Hauts-de-France"
       dtkg query 'SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> }' --format csv
     """
     from .query import format_result, parse_param, render_table, resolve_query, run_query, saved_queries
@@ -174,6 +176,15 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
         click.echo(format_result(result, fmt, new_dataset(engine="memory")), nl=False)
         return
     ds = open_dataset(ctx, data_dirs, no_seed)
+    if params:
+        from .params import resolve_params
+
+        resolved = resolve_params(ds, params, text)
+        for line in resolved.notes:
+            _echo_err(f"note: {line}")
+        for line in resolved.warnings:
+            _echo_err(f"warning: {line}")
+        bindings = resolved.bindings
     result = run_query(ds, text, bindings, timeout=timeout)
     click.echo(format_result(result, fmt, ds), nl=False)
 
