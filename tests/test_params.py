@@ -64,3 +64,9 @@ def test_query_command_finds_the_funder_by_name(dtkg):
     assert "bound to that resource" in by_name.err
     silent = dtkg("query", "funding-paths", "--param", "funder=Hauts-de-France", "--format", "csv")
     assert silent.code == 0 and "warning:" in silent.err and "matches nothing" in silent.err
+
+
+def test_a_parameter_used_only_in_a_filter_stays_text(seed):
+    query = "SELECT ?n WHERE { ?p <http://xmlns.com/foaf/0.1/name> ?n FILTER (?n = ?who) }"
+    assert resolve_params(seed, ["who=Région Hauts-de-France"], query).bindings["who"] == \
+        Literal("Région Hauts-de-France")

@@ -84,6 +84,26 @@ def text_params(query: str) -> set[str]:
     return set(_TEXT_USE.findall(query)) | set(_TEXT_DOC.findall(query))
 
 
+def pattern_variables(query: str) -> set[str] | None:
+    """Variables that appear in the graph patterns of ``query`` (outside FILTER, BIND and other parentheses), i.e.
+    the ones that can stand for a resource; None when the query has no WHERE group to look at."""
+    from .sparql_text import mask
+
+    masked = mask(query)
+    start = masked.find("{")
+    if start < 0:
+        return None
+    body, depth = [], 0
+    for char in masked[start:]:
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth == 0:
+            body.append(char)
+    return set(re.findall(r"[?$](\w+)", "".join(body)))
+
+
 def resolve_params(graph: Graph, params: Iterable[str], query: str = "") -> ResolvedParams:
     """Read ``name=value`` parameters (see :func:`dtkg.query.parse_param`) and resolve plain text to the resource
     it names in ``graph``, except for the variables that ``query`` reads as text (see :func:`text_params`).
@@ -93,10 +113,12 @@ def resolve_params(graph: Graph, params: Iterable[str], query: str = "") -> Reso
     """
     out = ResolvedParams()
     as_text = text_params(query)
+    in_patterns = pattern_variables(query) if query else None
     for raw in params:
         name, term = parse_param(raw)
         value = raw.split("=", 1)[1]
-        if is_plain_text(value, term) and name not in as_text:
+        as_resource = name not in as_text and (in_patterns is None or name in in_patterns)
+        if is_plain_text(value, term) and as_resource:
             hits = find_by_name(graph, value)
             if len(hits) == 1:
                 iri, kind = hits[0]
