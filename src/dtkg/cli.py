@@ -187,6 +187,11 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
         bindings = resolved.bindings
     result = run_query(ds, text, bindings, timeout=timeout)
     click.echo(format_result(result, fmt, ds), nl=False)
+    if result.type == "SELECT" and not result.bindings or result.type in ("CONSTRUCT", "DESCRIBE") and not len(result):
+        from .namespace_check import namespace_warnings
+
+        for line in namespace_warnings(ds, text):  # only when nothing was found: the check reads every predicate
+            _echo_err(f"warning: {line}")
 
 
 @cli.command()
