@@ -65,6 +65,13 @@ def cli(ctx: click.Context, base: str | None) -> None:
     ctx.obj = {"base": base}
 
 
+def _valid_line(triples: int) -> str:
+    """What `build` and `validate` say of valid data, in the same words and with the same count: the distinct
+    triples of the ontology, the seed data and the data folders together (the summary's count)."""
+    return (f"Valid: {triples} triples (ontology, seed and data folders; each counted once) conform to the shapes; "
+            f"sources and quotes check out.")
+
+
 @cli.command()
 @data_options
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
@@ -84,7 +91,9 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
     result = run_build(data_dirs, out_dir, seed=not no_seed, base=ctx.obj["base"], store=ctx.obj.get("store"),
                        engine=ctx.obj.get("engine", "oxigraph"), views=not no_views, progress=True)
     s = result.summary
-    click.echo(f"Valid: {result.report.checked_triples} triples conform to the shapes.")
+    click.echo(_valid_line(s.triples))
+    if ctx.obj.get("store") is not None:
+        click.echo(f"Wrote the store {ctx.obj['store']} ({s.triples} triples; query it with --store)")
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     click.echo("")
@@ -116,7 +125,9 @@ def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, val
     folders = [folder for folder, _ in iter_folders(data_dirs, not no_seed)]
     report = run_validate(ds, source_dirs=folders, engine=validation_engine)
     if report.conforms:
-        click.echo(f"Valid: {report.checked_triples} triples conform to the shapes; sources and quotes check out.")
+        from .summary import count_triples
+
+        click.echo(_valid_line(count_triples(ds)))
         return
     for line in report.lines():
         click.echo(line)
