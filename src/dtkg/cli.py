@@ -184,6 +184,9 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
             password = click.prompt(f"Password for {user}", hide_input=True, default="", show_default=False)
         result = query_endpoint(endpoint, text, bindings, credentials=Credentials.from_options(user, password, token),
                                 timeout=timeout)
+        from .results import normalise_booleans
+
+        result = normalise_booleans(result, text)  # Virtuoso writes EXISTS as 1/0
         click.echo(format_result(result, fmt, new_dataset(engine="memory")), nl=False)
         return
     ds = open_dataset(ctx, data_dirs, no_seed)
