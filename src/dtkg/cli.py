@@ -428,7 +428,7 @@ def import_scdl_command(file: Path, data_dir: Path, skip_invalid: bool, dry_run:
 
     Funders and beneficiaries are identified by SIREN (the first 9 digits of idAttribuant/idBeneficiaire) or by
     rnaBeneficiaire, and are the same resources as the organisations of the data with that number. Amounts may
-    be written 6421.00 or "6 421,00"; dates YYYY-MM-DD or DD/MM/YYYY.
+    be written 6421.00 or "6 421,00"; dates YYYY-MM-DD or DD/MM/YYYY (YYYY/MM/DD with a warning).
 
     \b
     Examples:
