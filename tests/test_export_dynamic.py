@@ -59,3 +59,12 @@ def test_gexf_places_with_coordinates_have_their_position(tmp_path: Path):
     assert positions, "no node has a position"
     assert any(abs(float(p.get("x")) - float(lon) * 100) < 1e-6 and abs(float(p.get("y")) - float(lat) * 100) < 1e-6
                for p in positions)
+
+
+def test_view_to_gexf_is_dynamic_too(dtkg, tmp_path: Path):
+    out = tmp_path / "atelier.gexf"
+    result = dtkg("view", "--focus", "Atelier", "-o", str(out))
+    assert result.code == 0, result
+    root = ET.parse(out).getroot()
+    event = root.find(f"{GEXF}graph/{GEXF}nodes/{GEXF}node[@id='{ID}event/inauguration-atelier-2019-09-28']")
+    assert event.get("start") == "2019-09-28"

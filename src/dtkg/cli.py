@@ -312,7 +312,8 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
               help="actors (default): organisations, people, places... with grants and roles as links; full: every "
                    "resource as stored (grants, memberships, amounts are nodes). A --query result is full by default.")
 @click.option("--focus", metavar="LABEL_OR_IRI", default=None,
-              help="Show only the neighbourhood of this node (its label, IRI or prefix:name).")
+              help="Show only the neighbourhood of this node: its IRI, prefix:name or label; part of a label is "
+                   "enough when it names one node (case, accents and apostrophes do not matter).")
 @click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
               help="With --focus: how many links away from the node to go (default 1).")
 @click.option("--query", "query_file", metavar="FILE.rq", default=None,
