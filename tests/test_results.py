@@ -52,3 +52,16 @@ def open_saved(name: str) -> str:
     from dtkg.query import saved_queries
 
     return next(q.text for q in saved_queries() if q.name == name)
+
+
+def test_booleans_from_a_real_virtuoso_print_as_the_local_ones(tmp_path, dtkg):
+    from servers import virtuoso_server
+
+    local = dtkg("query", "roles-by-person", "--format", "csv")
+    with virtuoso_server(tmp_path / "virtuoso") as base:
+        pushed = dtkg("push", "--endpoint", f"{base}/sparql-graph-crud-auth", "--user", "dba", "--password", "dba")
+        assert pushed.code == 0, pushed
+        remote = dtkg("query", "roles-by-person", "--endpoint", f"{base}/sparql", "--format", "csv")
+    assert remote.code == 0, remote
+    assert sorted(remote.out.splitlines()) == sorted(local.out.splitlines())
+    assert any(line.endswith(",true") for line in local.out.splitlines())
