@@ -176,3 +176,18 @@ def test_console_script_is_installed():
     exe = Path(sys.executable).parent / "dtkg"
     result = subprocess.run([str(exe), "--version"], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "dtkg, version 0.1.0"
+
+
+def test_build_and_validate_say_the_same_count_and_build_says_it_wrote_the_store(dtkg, tmp_path: Path):
+    from dtkg.load import load_dataset
+    from dtkg.summary import count_triples
+
+    triples = count_triples(load_dataset())
+    checked = dtkg("validate")
+    built = dtkg("build", "--store", str(tmp_path / "store"), "--out", str(tmp_path / "out"), "--no-views")
+    assert checked.code == 0 and built.code == 0, built
+    line = checked.out.splitlines()[0]
+    assert line == built.out.splitlines()[0]
+    assert line.startswith(f"Valid: {triples} triples (ontology, seed and data folders")
+    assert f"Wrote the store {tmp_path / 'store'} ({triples} triples" in built.out
+    assert (tmp_path / "store").is_dir()

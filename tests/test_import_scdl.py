@@ -454,3 +454,44 @@ def test_the_result_graph_can_be_queried(tmp_path: Path) -> None:
     assert int(rows[0][0]) == 7  # four grants, and one shared by two beneficiaries (the whole and two shares)
     assert (CUD, DTKG.siren, Literal("245900428")) in result.graph
     assert result.timings.keys() >= {"read", "index", "convert", "serialise"}
+
+
+# ---------------------------------------------------------------------------------------------------- real-file quirks
+
+def test_year_first_dates_with_slashes_are_read_with_a_warning(tmp_path: Path) -> None:
+    text = (FIXTURES / "scdl-bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    path = tmp_path / "departement.csv"
+    path.write_text("\n".join([text[0], text[1].replace("2022-09-01", "2022/09/01")
+                                                .replace(",2022-10-01,", ",2022/10/01,")]) + "\n", encoding="utf-8")
+    result = import_scdl(path, tmp_path / "data")
+    assert result.rows_imported == 1
+    warned = {(e.column, e.value): e.reason for e in result.report.warnings}
+    assert "read as 2022-09-01" in warned[("dateConvention", "2022/09/01")]
+    assert "read as 2022-10-01" in warned[("datesPeriodeVersement", "2022/10/01")]
+    g = turtle(result.output)
+    grant = grant_with(g, "Fête du numérique (test fictif)")
+    assert g.value(grant, DCTERMS.date) == Literal("2022-09-01", datatype=XSD.date)
+
+
+def test_a_bom_followed_by_windows_1252_is_read_and_reported(tmp_path: Path) -> None:
+    raw = (FIXTURES / "scdl-bom.csv").read_bytes()
+    header, _, rows = raw.partition(b"\n")
+    path = tmp_path / "export-tableur.csv"
+    path.write_bytes(header + b"\n" + rows.decode("utf-8").encode("cp1252"))
+    result = import_scdl(path, tmp_path / "data")
+    assert result.rows_imported == 1
+    assert "Fête du numérique (test fictif)" in result.output.read_text(encoding="utf-8")
+    assert any(e.row == 1 and "byte-order mark but continues in Windows-1252" in e.reason
+               for e in result.report.warnings)
+
+
+def test_enumeration_values_in_another_case_are_read_with_a_warning(tmp_path: Path) -> None:
+    text = (FIXTURES / "scdl-bom.csv").read_text(encoding="utf-8-sig").splitlines()
+    path = tmp_path / "majuscules.csv"
+    path.write_text("\n".join([text[0], text[1].replace(",aide en numéraire,unique,", ",Aide en numéraire,Unique,")])
+                    + "\n", encoding="utf-8")
+    result = import_scdl(path, tmp_path / "data")
+    assert result.rows_imported == 1
+    warned = {(e.column, e.value): e.reason for e in result.report.warnings}
+    assert "'aide en numéraire'" in warned[("nature", "Aide en numéraire")]
+    assert "'unique'" in warned[("conditionsVersement", "Unique")]

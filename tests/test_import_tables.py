@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+import shutil
 from pathlib import Path
 
 import pytest
@@ -143,6 +144,23 @@ def test_rows_that_refer_to_an_invalid_row_are_left_out_with_it(tmp_path: Path) 
     assert {(e.file, e.row) for e in result.report.errors} == {("organisations.csv", 2), ("roles.csv", 2)}
     assert result.rows_imported == 1  # the person
     assert_valid(tmp_path / "data")
+
+
+def test_a_reference_to_a_refused_row_says_which_row_not_unknown(tmp_path: Path) -> None:
+    # One bad quote in organisations.csv: the place that the organisation runs refers to a row that is in the
+    # tables, so the place's error must send the reader to that row, not say the id is unknown.
+    folder = tmp_path / "tables"
+    shutil.copytree(FIXTURES / "tables-fictional", folder)
+    orgs = folder / "organisations.csv"
+    orgs.write_text(orgs.read_text(encoding="utf-8").replace("l’association Les Petits Octets",
+                                                             "l'association Les Petits Octets"), encoding="utf-8")
+    with pytest.raises(InvalidRows) as info:
+        import_tables(folder, tmp_path / "data")
+    found = {(e.file, e.row, e.column): e.reason for e in info.value.report.errors}
+    assert "not found word for word" in found[("organisations.csv", 2, "citation")]
+    knock_on = found[("lieux.csv", 2, "gestionnaire")]
+    assert knock_on == "refers to organisations.csv row 2, which is invalid (see above)"
+    assert not any("unknown organisation" in reason for reason in found.values())
 
 
 def test_a_grant_that_contradicts_the_data_is_an_error(tmp_path: Path) -> None:

@@ -169,6 +169,23 @@ def test_focus_accepts_iri_short_name_and_typographic_apostrophes(actors):
     assert find_node(actors, "l’atelier") == ATELIER
 
 
+def test_focus_accepts_a_unique_partial_label_like_the_search_box(actors):
+    # "Atelier" is the label of L'ATELIER without its article; the event and the author also mention it but
+    # only as part of a longer label, so the place itself is the one meant.
+    assert find_node(actors, "Atelier") == ATELIER
+    assert find_node(actors, "latelier") == ATELIER
+    assert find_node(actors, "région") == REGION  # the only label that starts with it
+    assert find_node(actors, "inauguration") == EVENT
+
+
+def test_focus_lists_the_candidates_when_a_partial_label_is_ambiguous(actors):
+    with pytest.raises(InputError) as err:
+        find_node(actors, "Hauts-de-France")
+    message = str(err.value)
+    assert "matches 2 nodes" in message
+    assert "organisation:region-hauts-de-france" in message and "strategy:region-feuille-de-route" in message
+
+
 def test_unknown_focus_says_so_and_lists_close_matches(actors):
     with pytest.raises(InputError) as err:
         ego_view(actors, "Atelier de Bourbourg", 1)

@@ -190,6 +190,11 @@ def flat_copy(g: nx.MultiDiGraph, sizes: Mapping | None = None, *, gexf: bool = 
             colour = TYPE_STYLES.get(kind, TYPE_STYLES["other"])[0]
             r, gr, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
             attrs["viz"] = {"color": {"r": r, "g": gr, "b": b, "a": 1.0}, "size": float(attrs.get("size", 10.0))}
+            if "lat" in attrs and "lon" in attrs:  # see dtkg.timeline: places with coordinates keep their position
+                from .timeline import POSITION_SCALE
+
+                attrs["viz"]["position"] = {"x": float(attrs["lon"]) * POSITION_SCALE,
+                                            "y": float(attrs["lat"]) * POSITION_SCALE, "z": 0.0}
         out.add_node(node, **attrs)
     for a, b, key, data in g.edges(keys=True, data=True):
         attrs = {k: _scalar(v) for k, v in data.items() if v is not None and k != "type"}
@@ -229,7 +234,12 @@ def export_network(data, path: Path | str | None, fmt: str, projection: str = "a
     dataset), analysed, written to ``path`` (atomically), or returned as bytes when ``path`` is None."""
     from .network import plain_graph, to_networkx
 
-    g = analyse(to_networkx(plain_graph(data), projection))
+    graph = plain_graph(data)
+    g = analyse(to_networkx(graph, projection))
+    if fmt == "gexf":
+        from .timeline import add_timeline
+
+        add_timeline(g, graph)  # dynamic start/end and positions, for Gephi's timeline and map
     if path is None:
         return network_bytes(g, fmt)
     return write_network(g, path, fmt)

@@ -70,6 +70,13 @@ def cli(ctx: click.Context, base: str | None) -> None:
     ctx.obj = {"base": base}
 
 
+def _valid_line(triples: int) -> str:
+    """What `build` and `validate` say of valid data, in the same words and with the same count: the distinct
+    triples of the ontology, the seed data and the data folders together (the summary's count)."""
+    return (f"Valid: {triples} triples (ontology, seed and data folders; each counted once) conform to the shapes; "
+            f"sources and quotes check out.")
+
+
 @cli.command()
 @data_options
 @click.option("--out", "out_dir", default="out", show_default=True, type=click.Path(path_type=Path),
@@ -90,7 +97,9 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
                        engine=ctx.obj.get("engine", "oxigraph"), views=not no_views, progress=True,
                        territory=ctx.obj.get("territory", "linked"))
     s = result.summary
-    click.echo(f"Valid: {result.report.checked_triples} triples conform to the shapes.")
+    click.echo(_valid_line(s.triples))
+    if ctx.obj.get("store") is not None:
+        click.echo(f"Wrote the store {ctx.obj['store']} ({s.triples} triples; query it with --store)")
     for path in result.outputs:
         click.echo(f"Wrote {path}")
     click.echo("")
@@ -126,7 +135,9 @@ def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, val
     folders = [folder for folder, _ in iter_folders(data_dirs, not no_seed)]
     report = run_validate(ds, source_dirs=folders, engine=validation_engine)
     if report.conforms:
-        click.echo(f"Valid: {report.checked_triples} triples conform to the shapes; sources and quotes check out.")
+        from .summary import count_triples
+
+        click.echo(_valid_line(count_triples(ds)))
         return
     for line in report.lines():
         click.echo(line)
@@ -140,7 +151,8 @@ def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, val
               show_default=True, help="Result format for SELECT/ASK (json is SPARQL 1.1 Query Results JSON). "
               "CONSTRUCT and DESCRIBE always print Turtle.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help='Bind ?NAME to VALUE: <iri>, "text"@fr, "6421"^^xsd:decimal, or plain text. Repeatable.')
+              help='Bind ?NAME to VALUE: <iri>, prefix:name, "text"@fr, "6421"^^xsd:decimal, or a name (label, '
+              'acronym, SIREN, RNA, INSEE code) that is looked up in the graph. Repeatable.')
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries with their questions.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True, metavar="SECONDS",
               help="Stop a query that runs longer than this.")
@@ -160,6 +172,7 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
       dtkg query --list
       dtkg query funding-by-place
       dtkg query quote-behind-fact --param fact=grant:region-cud-fonctionnement-2019-2021
+      dtkg query funding-paths --param funder="Région Hauts-de-France"
       dtkg query 'SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> }' --format csv
     """
     from .query import format_result, parse_param, render_table, resolve_query, run_query, saved_queries
@@ -181,13 +194,30 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
             password = click.prompt(f"Password for {user}", hide_input=True, default="", show_default=False)
         result = query_endpoint(endpoint, text, bindings, credentials=Credentials.from_options(user, password, token),
                                 timeout=timeout)
+        from .results import normalise_booleans
+
+        result = normalise_booleans(result, text)  # Virtuoso writes EXISTS as 1/0
         click.echo(format_result(result, fmt, new_dataset(engine="memory")), nl=False)
         if getattr(result, "truncated", None):
             click.echo(f"warning: incomplete result: {result.truncated}", err=True)
         return
     ds = open_dataset(ctx, data_dirs, no_seed)
+    if params:
+        from .params import resolve_params
+
+        resolved = resolve_params(ds, params, text)
+        for line in resolved.notes:
+            _echo_err(f"note: {line}")
+        for line in resolved.warnings:
+            _echo_err(f"warning: {line}")
+        bindings = resolved.bindings
     result = run_query(ds, text, bindings, timeout=timeout)
     click.echo(format_result(result, fmt, ds), nl=False)
+    if result.type == "SELECT" and not result.bindings or result.type in ("CONSTRUCT", "DESCRIBE") and not len(result):
+        from .namespace_check import namespace_warnings
+
+        for line in namespace_warnings(ds, text):  # only when nothing was found: the check reads every predicate
+            _echo_err(f"warning: {line}")
 
 
 @cli.command()
@@ -308,7 +338,8 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
               help="actors (default): organisations, people, places... with grants and roles as links; full: every "
                    "resource as stored (grants, memberships, amounts are nodes). A --query result is full by default.")
 @click.option("--focus", metavar="LABEL_OR_IRI", default=None,
-              help="Show only the neighbourhood of this node (its label, IRI or prefix:name).")
+              help="Show only the neighbourhood of this node: its IRI, prefix:name or label; part of a label is "
+                   "enough when it names one node (case, accents and apostrophes do not matter).")
 @click.option("--depth", type=click.IntRange(min=0), default=None, metavar="N",
               help="With --focus: how many links away from the node to go (default 1).")
 @click.option("--query", "query_file", metavar="FILE.rq", default=None,
@@ -424,7 +455,7 @@ def import_scdl_command(file: Path, data_dir: Path, skip_invalid: bool, dry_run:
 
     Funders and beneficiaries are identified by SIREN (the first 9 digits of idAttribuant/idBeneficiaire) or by
     rnaBeneficiaire, and are the same resources as the organisations of the data with that number. Amounts may
-    be written 6421.00 or "6 421,00"; dates YYYY-MM-DD or DD/MM/YYYY.
+    be written 6421.00 or "6 421,00"; dates YYYY-MM-DD or DD/MM/YYYY (YYYY/MM/DD with a warning).
 
     \b
     Examples:

@@ -369,8 +369,27 @@ def serialize(data: Dataset | Graph, fmt: str = "turtle") -> bytes:
     from .load import union_graph
 
     graph = union_graph(data) if isinstance(data, Dataset) else data
-    rdflib_format = {"jsonld": "json-ld", "xml": "pretty-xml"}[fmt]
-    return graph.serialize(format=rdflib_format, encoding="utf-8")
+    if fmt == "jsonld":
+        return to_jsonld(graph)
+    return graph.serialize(format="pretty-xml", encoding="utf-8")
+
+
+def jsonld_context(graph: Graph) -> dict[str, str]:
+    """The ``@context`` of a JSON-LD export: dtkg's prefixes and the data's own (``organisation:``…, under the base
+    the graph was loaded with), so that keys read ``schema:amount`` and ids ``organisation:cud``."""
+    from .namespaces import PREFIXES, data_prefixes
+
+    context = {**PREFIXES, **data_prefixes()}
+    kinds = set(data_prefixes())
+    context.update({prefix: str(ns) for prefix, ns in graph.namespaces() if prefix in kinds})
+    return dict(sorted(context.items()))
+
+
+def to_jsonld(graph: Graph) -> bytes:
+    """JSON-LD compacted with :func:`jsonld_context` (expanded JSON-LD, with full IRIs everywhere, is not read by
+    people); the same graph as the other formats, as a JSON-LD processor expanding the context shows."""
+    return graph.serialize(format="json-ld", context=jsonld_context(graph), auto_compact=True,
+                           encoding="utf-8")
 
 
 def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> Path:

@@ -267,7 +267,9 @@ def format_result(result: Result, fmt: str = "table", graph: Graph | None = None
         lines = ["\t".join(f"?{v}" for v in variables)]
         lines += ["\t".join(_tsv_term(v) for v in row) for row in rows]
         return "\n".join(lines) + "\n"
-    return render_table(variables, [[_cell(context, v) for v in row] for row in rows])
+    from .results import people_table
+
+    return render_table(*people_table(variables, rows, context))
 
 
 def render_table(headers: list[str], rows: list[list[str]], width: int | None = None) -> str:

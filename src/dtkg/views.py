@@ -315,6 +315,11 @@ def view(data, output: Path | str, *, projection: str | None = None, focus: str 
     from .network import network_view
 
     g = network_view(data, projection=projection, focus=focus, depth=depth, query=query)
+    if Path(output).suffix.lower() == ".gexf":
+        from .network import plain_graph
+        from .timeline import add_timeline
+
+        add_timeline(g, plain_graph(data))  # Gephi's timeline and map, as `dtkg export --format gexf`
     path = write_view(g, output, title=title, size_by=size_by)
     return ViewResult(path=path, nodes=g.number_of_nodes(), edges=g.number_of_edges())
 

@@ -70,6 +70,11 @@ def decode(raw: bytes, path: Path | str = "<bytes>") -> tuple[str, str]:
         try:
             return raw[len(codecs.BOM_UTF8):].decode("utf-8"), "utf-8-sig"
         except UnicodeDecodeError as exc:
+            from .quirks import BOM_THEN_CP1252, decode_bom_then_cp1252
+
+            mixed = decode_bom_then_cp1252(raw)  # a UTF-8 header, then a Windows-1252 export: read, and reported
+            if mixed is not None:
+                return mixed[0], BOM_THEN_CP1252
             raise InputError(f"starts with a UTF-8 byte-order mark but is not UTF-8 (byte 0x{raw[exc.start + 3]:02x} "
                              f"at offset {exc.start + 3})", path=path) from exc
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):

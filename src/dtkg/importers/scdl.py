@@ -44,6 +44,7 @@ from .common import (
     resolve_columns,
 )
 from .csvio import CsvRow, read_csv, require_rows
+from .quirks import case_only_difference, note_encoding, year_first_dates
 from .reconcile import KnownData, Reconciler
 from .report import Report
 from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
@@ -86,6 +87,8 @@ STANDARD = Standard(
 
 #: The two natures of aid the schema allows, with the label of their concept.
 NATURES = {"aide en numeraire": "aide en numéraire", "aide en nature": "aide en nature"}
+#: The schema's values of conditionsVersement, by their case-folded form.
+CONDITIONS = {"unique": "unique", "échelonné": "échelonné"}
 GRANT_KIND_SCHEME = URIRef(f"{DEFAULT_BASE}grant-kind")
 
 
@@ -138,6 +141,9 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
         text = cell(name)
         if not text:
             return None
+        if parser in (parse_date, parse_period) and (iso := year_first_dates(text)) is not None:
+            problem(name, f"date written year first with slashes: read as {iso}", severity="warning")
+            text = iso
         try:
             return parser(text)
         except ValueProblem as exc:
@@ -157,9 +163,16 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
             continue
         if key in NATURES:
             natures.append(NATURES[key])
+            if part.strip() != NATURES[key]:
+                problem("nature", f"differs from the schema's value {NATURES[key]!r} by case or accents: read as it",
+                        value=part.strip(), severity="warning")
         else:
             problem("nature", "not a nature of aid of the schema ('aide en numéraire', 'aide en nature'): "
                     "left out", severity="warning")
+    conditions = case_only_difference(cell("conditionsVersement"), CONDITIONS)
+    if conditions is not None:
+        problem("conditionsVersement", f"differs from the schema's value {conditions!r} only by case: read as it",
+                severity="warning")
     notified = None
     if cell("notificationUE"):
         try:
@@ -194,7 +207,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
         convention=convention, beneficiary_name=clean_text(cell("nomBeneficiaire")),
         beneficiary=OrgId(siren=siret[:9] if siret else None, rna=rna, siret=siret), purpose=purpose,
         amount=amount, decision=clean_text(cell("referenceDecision")), natures=natures,
-        conditions=clean_text(cell("conditionsVersement")), period=period, rae=clean_text(cell("idRAE")),
+        conditions=conditions or clean_text(cell("conditionsVersement")), period=period, rae=clean_text(cell("idRAE")),
         notified=notified, share=share, rate=rate, scheme=clean_text(cell("dispositifAide")),
     )
 
@@ -485,6 +498,7 @@ def import_scdl(
     output, slug = plan_paths(folder, "scdl", table.path.stem)
     report = Report()
     file = table.path.name
+    note_encoding(table.encoding, file, report)
     cols = resolve_columns(table, {f: (f,) for f in FIELDS}, report, what="SCDL Subventions", required=REQUIRED)
     for name in SCHEMA_REQUIRED:
         if name not in cols:

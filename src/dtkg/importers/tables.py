@@ -315,6 +315,8 @@ class _TableImport:
         self.source_texts: dict[URIRef, str] = {}
         self.copies: list[tuple[Path, bytes]] = []
         self.imported = 0
+        #: ids of rows refused with errors, per table: (file, row), so that a reference to one is not called unknown
+        self.invalid: dict[str, dict[str, tuple[str, int]]] = {k: {} for k in SPECS}
 
     # ------------------------------------------------------------------------------ references
 
@@ -362,10 +364,22 @@ class _TableImport:
         if not value:
             return None
         found = self.resolve(value, kinds)
-        if found is None:
+        if found is None and (refused := self.refused_row(value, kinds)) is not None:
+            ctx.error(key, f"refers to {refused[0]} row {refused[1]}, which is invalid (see above)")
+        elif found is None:
             ctx.error(key, f"unknown {what}: use an id of the tables, or the id of one of the data "
                       f"({', '.join(f'{k}:…' for k in kinds)})")
         return found
+
+    def refused_row(self, value: str, kinds: tuple[str, ...]) -> tuple[str, int] | None:
+        """The (file, row) of a row of the tables of ``kinds`` with id ``value`` that was refused, if any: a
+        reference to it is a knock-on error, to be told as such rather than as an unknown id."""
+        for kind in kinds:
+            table_key = {"organisation": "organisations", "person": "people", "place": "places",
+                         "grant": "grants", "source": "sources"}.get(kind)
+            if table_key and value in self.invalid.get(table_key, {}):
+                return self.invalid[table_key][value]
+        return None
 
     def provenance(self, ctx: _RowContext) -> tuple[URIRef | None, str]:
         """The row's ``source`` (resolved) and ``citation`` (checked word for word when the source has a text)."""
@@ -419,9 +433,10 @@ class _TableImport:
             for column in t.spec.columns:
                 if column.required and not ctx.cell(column.key):
                     ctx.error(column.key, "required field is empty")
-            if ctx.errors:
-                continue
-            handler(ctx)
+            if not ctx.errors:
+                handler(ctx)
+            if ctx.errors and ctx.cell("id") and ctx.cell("id") not in self.ids[t.spec.key]:
+                self.invalid[t.spec.key].setdefault(ctx.cell("id"), (ctx.file, row.number))
 
     def _local_id(self, ctx: _RowContext, table: str) -> str | None:
         value = ctx.cell("id")
