@@ -120,6 +120,11 @@ def resolve_params(graph: Graph, params: Iterable[str], query: str = "") -> Reso
         as_resource = name not in as_text and (in_patterns is None or name in in_patterns)
         if is_plain_text(value, term) and as_resource:
             hits = find_by_name(graph, value)
+            legal = [hit for hit in hits if hit[1] in ("SIREN", "RNA number")]
+            if len(hits) > 1 and len(legal) == 1:
+                # a SIREN or RNA number names one legal person; an EPCI's territory has the SIREN of its body as its
+                # code, and is reached by its own IRI (epci:245900428)
+                hits = legal
             if len(hits) == 1:
                 iri, kind = hits[0]
                 out.bindings[name] = iri
