@@ -1,7 +1,7 @@
 """How long `dtkg import scdl` takes to report a file in which every row is invalid.
 
 A file of garbage must cost time in proportion to its rows: the report is what a user reads, and a flood of bad rows
-must not keep a machine busy for minutes. Each size is a fresh SCDL file whose rows all fail the same seven checks
+must not keep a machine busy for minutes. Each size is a fresh SCDL file whose rows all fail the same checks
 (SIRET, date, amount, RNA…); the import is run in this process, medians of several runs.
 
     python benchmarks/bench_invalid_rows.py                 # 10 000, 50 000 and 150 000 rows, 3 runs each
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
         doc = REPO / "docs" / "benchmarks.md"
         text = doc.read_text(encoding="utf-8")
         block = (f"{START}\n`python benchmarks/bench_invalid_rows.py`: `dtkg import scdl` on files whose every row is "
-                 f"invalid (7 problems a row), medians of {args.runs} runs.\n\n{table}\n\n"
+                 f"invalid, medians of {args.runs} runs.\n\n{table}\n\n"
                  f"Machine: {_machine_line()}.\n{END}")
         if START in text:
             text = re.sub(re.escape(START) + ".*?" + re.escape(END), lambda _: block, text, flags=re.S)
