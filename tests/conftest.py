@@ -69,3 +69,28 @@ def dtkg(capsys: pytest.CaptureFixture[str]):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's headless Chromium through Playwright, for the browser tests; they never skip on CI (CI=true)."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    from browser import chromium_path, launch
+
+    def unavailable(reason: str) -> None:
+        if in_ci():
+            pytest.fail(f"{reason}: CI=true, so the browser tests must run (install Debian's chromium)")
+        pytest.skip(f"{reason} (these tests never skip on CI)")
+
+    if chromium_path() is None:
+        unavailable("Chromium is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

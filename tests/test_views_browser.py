@@ -13,37 +13,17 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
-from conftest import REPO, in_ci
+from conftest import REPO
 from dtkg.network import synthetic_network, to_networkx
 from dtkg.views import write_html
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-from browser import chromium_path, launch, open_offline, wait_drawn  # noqa: E402
+from browser import open_offline, wait_drawn  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
 INJECTION = '<img src=x onerror="window.__pwned=1;alert(1)">'
 SCRIPT_BREAK = "</script><script>window.__pwned=2;alert(2)</script>"
-
-
-def _unavailable(reason: str) -> None:
-    if in_ci():
-        pytest.fail(f"{reason}: CI=true, so the browser tests must run (install Debian's chromium)")
-    pytest.skip(f"{reason} (these tests never skip on CI)")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        _unavailable("Chromium is not installed")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[test]')")
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
