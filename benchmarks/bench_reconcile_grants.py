@@ -17,6 +17,7 @@ in one run. The script prints a table and writes the section between <!-- reconc
 from __future__ import annotations
 
 import argparse
+import os
 import json
 import random
 import resource
@@ -174,8 +175,8 @@ def main() -> None:
         f"{med['blocked_time']:.3f} s, **{ratio:.0f}× faster** (the same {int(med['naive_pairs'])} pairs found).",
         "",
         f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']}, {m['os']}; Python {sys.version.split()[0]}, "
-        f"dtkg {dtkg.__version__}, pyoxigraph {pyoxigraph.__version__}. Measured on a machine shared with other "
-        "jobs at the time: absolute times are upper bounds, the ratio is measured within each run.",
+        f"dtkg {dtkg.__version__}, pyoxigraph {pyoxigraph.__version__}; load average {os.getloadavg()[0]:.1f} "
+        "when the runs ended (2 or more: the machine was shared, absolute times are upper bounds).",
     ]
     table = "\n".join(lines)
     print(table)
