@@ -30,7 +30,7 @@ the report says how long and how much memory it would need, extrapolated from th
 Results: a table per size on standard output, the raw numbers in ``benchmarks/data/scale-results-<date>.json``, and
 (unless ``--no-write``, the default for ``--quick``) the section between ``<!-- scale:start -->`` and
 ``<!-- scale:end -->`` of ``docs/benchmarks.md``: machine, versions, date, a table of medians per size, and the
-targets of issue 5 checked at 1M triples. A log of the run goes to ``benchmarks/data/bench_scale.log``.
+scale targets checked at 1M triples. A log of the run goes to ``benchmarks/data/bench_scale.log``.
 """
 
 from __future__ import annotations
@@ -608,7 +608,7 @@ def _faster(*values: dict | None) -> dict | None:
 
 def targets(entry: dict, size: str) -> list[str]:
     d, r, o, _ = (medians(entry, t) for t in TOOLS)
-    out = [f"Targets at {size} triples (issue 5):", ""]
+    out = [f"Targets at {size} triples (the scale targets):", ""]
 
     def mark(ok: bool | None) -> str:
         return "✔" if ok else ("✘" if ok is not None else "?")
