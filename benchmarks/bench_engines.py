@@ -34,7 +34,7 @@ import json, sys, time
 from pathlib import Path
 from dtkg.load import load_dataset
 from dtkg.query import run_query
-from dtkg.export import serialize
+from dtkg.writers import serialize
 from rdflib import Literal
 folder, engine, siren = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 out = {}

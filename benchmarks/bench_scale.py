@@ -115,10 +115,10 @@ def worker(spec: dict, emit) -> None:
 
         from rdflib import Literal, URIRef
 
-        from dtkg.export import export
+        from dtkg.writers import export
         from dtkg.load import load_dataset
         from dtkg.query import run_query
-        from dtkg.validate import validate
+        from dtkg.validation import validate
 
         def rdf(kind: str, value: str):
             return URIRef(value) if kind == "iri" else Literal(value)
@@ -147,7 +147,7 @@ def worker(spec: dict, emit) -> None:
         import inspect
         import shutil
 
-        from dtkg.build import build
+        from dtkg.pipeline import build
 
         def do(step: str):
             out = export_path.with_suffix(".out")

@@ -5,7 +5,7 @@ Usage::
     python benchmarks/bench_shacl.py --triples 100k --runs 3 [--engines shacl,sparql] [--suite]
 
 For each size, a graph is generated with ``benchmarks/generate.py`` (seed data included, as ``dtkg validate`` sees
-it), loaded into Oxigraph, broken in a few places (``--errors N`` organisations get a second, malformed SIREN), and validated with ``dtkg.validate.validate(…, engine=E)`` in one process per engine and run (time,
+it), loaded into Oxigraph, broken in a few places (``--errors N`` organisations get a second, malformed SIREN), and validated with ``dtkg.validation.validate(…, engine=E)`` in one process per engine and run (time,
 peak RSS of that process). Every engine must report the same (focus, path) set. ``--suite`` also runs the W3C suite
 through ``tests/shacl_suite.py`` for dtkg and pyshacl. Prints a Markdown table.
 """
@@ -27,7 +27,7 @@ HERE = Path(__file__).parent
 
 def _child(folder: str, engine: str, errors: int) -> None:
     from dtkg.load import load_dataset, ox_store
-    from dtkg.validate import validate
+    from dtkg.validation import validate
 
     ds = load_dataset([folder], seed=True)
     store = ox_store(ds)

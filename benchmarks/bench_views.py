@@ -138,7 +138,7 @@ def section(rows: list[dict], versions: dict[str, str], runs: int) -> str:
 
 def write_section(text: str, doc: Path = DOC) -> None:
     """Replace what lies between the views markers of ``doc`` (nothing else of the file changes)."""
-    from dtkg.export import write_atomic
+    from dtkg.writers import write_atomic
 
     content = doc.read_text(encoding="utf-8")
     if START not in content or END not in content:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from dtkg.serve import free_port, oxigraph_executable, wait_for_port
+from dtkg.server import free_port, oxigraph_executable, wait_for_port
 from conftest import in_ci
 
 

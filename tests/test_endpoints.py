@@ -193,7 +193,7 @@ def test_push_to_virtuoso(tmp_path: Path, dtkg):
 
 
 def test_unreachable_endpoint_and_http_errors(tmp_path: Path, dtkg):
-    from dtkg.serve import free_port
+    from dtkg.server import free_port
 
     port = free_port()
     unreachable = dtkg("push", "--endpoint", f"http://127.0.0.1:{port}/store")

@@ -11,7 +11,7 @@ import pytest
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from dtkg.export import FORMATS, export, serialize, to_turtle, write_atomic
+from dtkg.writers import FORMATS, export, serialize, to_turtle, write_atomic
 
 PARSERS = {"turtle": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 

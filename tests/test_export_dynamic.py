@@ -10,7 +10,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from dtkg.analysis import export_network
-from dtkg.export import serialize
+from dtkg.writers import serialize
 from dtkg.importers import import_mednum
 from dtkg.load import load_dataset, union_graph
 

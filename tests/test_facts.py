@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDFS, XSD
 
-from dtkg.build import build
+from dtkg.pipeline import build
 
 PREFIXES = """
 PREFIX org: <http://www.w3.org/ns/org#>

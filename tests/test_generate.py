@@ -14,7 +14,7 @@ import pytest
 from dtkg.load import load_dataset
 from dtkg.provenance import siren_is_valid
 from dtkg.query import run_query
-from dtkg.validate import validate
+from dtkg.validation import validate
 from conftest import REPO
 
 

@@ -15,7 +15,7 @@ from dtkg.importers import InvalidRows, import_mednum, import_scdl
 from dtkg.load import iter_folders, load_dataset
 from dtkg.namespaces import DTKG, IGEO, OA, ORG, SCHEMA
 from dtkg.query import run_query
-from dtkg.validate import validate
+from dtkg.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 BASE = "https://w3id.org/dtkg/id/"

@@ -26,7 +26,7 @@ from dtkg.importers import scdl as scdl_module
 from dtkg.load import iter_folders, load_dataset
 from dtkg.namespaces import DTKG, OA, ORG, SCHEMA
 from dtkg.query import run_query
-from dtkg.validate import validate
+from dtkg.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 BASE = "https://w3id.org/dtkg/id/"

@@ -20,7 +20,7 @@ from dtkg.importers import TABLES, InvalidRows, import_tables, write_templates
 from dtkg.load import iter_folders, load_dataset
 from dtkg.namespaces import DTKG, OA, ORG, SCHEMA
 from dtkg.query import run_query
-from dtkg.validate import validate
+from dtkg.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

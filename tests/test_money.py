@@ -24,7 +24,7 @@ from dtkg.network import to_networkx
 from dtkg.analysis import money
 from dtkg.query import run_query
 from dtkg.reconcile_grants import reconcile_grants
-from dtkg.validate import validate
+from dtkg.validation import validate
 
 FIXTURES = Path(__file__).parent / "fixtures" / "scdl-decisions"
 BASE = "https://w3id.org/dtkg/id/"

@@ -47,7 +47,7 @@ def test_a_token_follows_a_redirect_on_the_same_origin():
 
 
 def test_passwords_in_urls_are_never_printed(dtkg):
-    from dtkg.serve import free_port
+    from dtkg.server import free_port
 
     port = free_port()
     for args in (("query", "--endpoint", f"http://alice:s3cret@127.0.0.1:{port}/query", ASK),

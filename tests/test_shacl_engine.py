@@ -9,7 +9,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from dtkg.load import load_dataset, union_graph
 from dtkg.namespaces import DTKG, IGEO, OA, ORG, SCHEMA
 from dtkg.shacl import UnsupportedShape, compile_shapes
-from dtkg.validate import load_shapes, validate
+from dtkg.validation import load_shapes, validate
 from conftest import BASE
 
 GRANT = URIRef(f"{BASE}grant/region-investissement-tiers-lieux")

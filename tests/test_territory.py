@@ -24,7 +24,7 @@ from dtkg.query import run_query
 from dtkg.territory import commune, find_communes, load_reference
 from dtkg.territory.generate import SHA256, TARBALL, generate
 from dtkg.territory.layer import graph_iri
-from dtkg.validate import validate
+from dtkg.validation import validate
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "territory"

@@ -10,7 +10,7 @@ from rdflib.namespace import RDFS, XSD
 
 from dtkg.load import load_dataset, union_graph
 from dtkg.namespaces import DTKG, SCHEMA
-from dtkg.validate import validate
+from dtkg.validation import validate
 from conftest import BASE
 
 GRANT = URIRef(f"{BASE}grant/region-investissement-tiers-lieux")

@@ -217,7 +217,7 @@ def test_write_view_refuses_an_unknown_ending(tmp_path, seed_graph):
 
 
 def test_build_writes_both_views(tmp_path):
-    from dtkg.build import build
+    from dtkg.pipeline import build
 
     result = build(out_dir=tmp_path / "out")
     names = [p.name for p in result.outputs]

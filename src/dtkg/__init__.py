@@ -20,17 +20,17 @@ __version__ = "0.1.0"
 # Public names and the module that defines each: imported on first use, so that `import dtkg` stays cheap.
 _EXPORTS = {
     "load_dataset": "load", "parse_file": "load", "union_graph": "load", "configured_base": "load",
-    "validate": "validate", "Report": "validate", "Violation": "validate",
+    "validate": "validation", "Report": "validation", "Violation": "validation",
     "run_query": "query", "resolve_query": "query", "format_result": "query", "saved_queries": "query",
     "parse_param": "query",
-    "export": "export", "serialize": "export", "to_turtle": "export", "write_atomic": "export",
+    "export": "writers", "serialize": "writers", "to_turtle": "writers", "write_atomic": "writers",
     "summarize": "summary", "format_amount": "summary",
-    "build": "build", "BuildResult": "build",
+    "build": "pipeline", "BuildResult": "pipeline",
     "label_of": "labels",
     "to_networkx": "network", "network_view": "network", "ego_view": "network",
     "analyse": "analysis", "view": "views", "write_view": "views",
     "open_store": "load", "ox_store": "load",
-    "serve": "serve", "push": "remote", "query_endpoint": "remote",
+    "serve": "server", "push": "remote", "query_endpoint": "remote",
     "DtkgError": "errors", "InputError": "errors", "ValidationFailed": "errors",
 }
 
@@ -49,16 +49,16 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .build import BuildResult, build
+    from .pipeline import BuildResult, build
     from .errors import DtkgError, InputError, ValidationFailed
-    from .export import export, serialize, to_turtle, write_atomic
+    from .writers import export, serialize, to_turtle, write_atomic
     from .analysis import analyse
     from .labels import label_of
     from .network import ego_view, network_view, to_networkx
     from .remote import push, query_endpoint
-    from .serve import serve
+    from .server import serve
     from .views import view, write_view
     from .load import configured_base, load_dataset, open_store, ox_store, parse_file, union_graph
     from .query import format_result, parse_param, resolve_query, run_query, saved_queries
     from .summary import format_amount, summarize
-    from .validate import Report, Violation, validate
+    from .validation import Report, Violation, validate

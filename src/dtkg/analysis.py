@@ -218,7 +218,7 @@ def network_bytes(g: nx.MultiDiGraph, fmt: str) -> bytes:
 
 def write_network(g: nx.MultiDiGraph, path: Path | str, fmt: str | None = None) -> Path:
     """Write ``g`` with its measures as GraphML or GEXF (``fmt`` defaults to the file ending), atomically."""
-    from .export import write_atomic
+    from .writers import write_atomic
 
     path = Path(path)
     if fmt is None:

@@ -90,7 +90,7 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
     Nothing is written when a file is malformed (exit 2) or the data does not conform to the shapes (exit 1).
     With --store DIR the persistent store is rebuilt too, replaced only when the build succeeds.
     """
-    from .build import build as run_build
+    from .pipeline import build as run_build
     from .summary import format_amount
 
     result = run_build(data_dirs, out_dir, seed=not no_seed, base=ctx.obj["base"], store=ctx.obj.get("store"),
@@ -129,7 +129,7 @@ def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, val
     Prints one line per problem (resource, property, message) and exits 1 when there is any.
     """
     from .load import iter_folders
-    from .validate import validate as run_validate
+    from .validation import validate as run_validate
 
     ds = open_dataset(ctx, data_dirs, no_seed)
     folders = [folder for folder, _ in iter_folders(data_dirs, not no_seed)]
@@ -233,7 +233,7 @@ def export(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, fmt: 
            output: Path | None) -> None:
     """Export the graph. Turtle, N-Triples, N-Quads and TriG are deterministic (same input, same bytes);
     TriG and N-Quads keep one named graph per data file."""
-    from .export import FORMATS, export as write_export, serialize
+    from .writers import FORMATS, export as write_export, serialize
 
     ds = open_dataset(ctx, data_dirs, no_seed)
     if fmt is None and output is not None and output.suffix in (".graphml", ".gexf"):
@@ -285,7 +285,7 @@ def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: 
     too deeply. See docs/security.md.
     """
     from .load import is_store, load_dataset
-    from .serve import Limits, serve as run_serve
+    from .server import Limits, serve as run_serve
 
     store = ctx.obj.get("store") or Path("out/store")
     if not is_store(store):

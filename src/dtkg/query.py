@@ -22,7 +22,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from .errors import DtkgError, InputError
-from .export import to_turtle
+from .writers import to_turtle
 from .labels import short_name
 from .sparql_safety import check_safe
 from .sparql_text import bind_values

@@ -38,7 +38,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .errors import InputError
-from .export import to_turtle, write_atomic
+from .writers import to_turtle, write_atomic
 from .namespaces import DEFAULT_BASE, DTKG, OA, SCHEMA
 from .query import run_query
 from .summary import format_amount

@@ -331,7 +331,7 @@ def push(
     An HTTP PUT replaces the whole graph, so pushing twice leaves the same content (idempotent). The graph is sent
     as N-Triples, which every store reads. Returns the number of triples sent.
     """
-    from .export import to_ntriples
+    from .writers import to_ntriples
     from .progress import progress_bar
 
     endpoint, credentials = split_credentials(endpoint, credentials)

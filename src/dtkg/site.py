@@ -491,7 +491,7 @@ def write_query_page(out_dir: Path | str, endpoint_url: str, saved_queries: list
 
     from markupsafe import Markup
 
-    from .export import write_atomic
+    from .writers import write_atomic
     from .query import saved_queries as all_saved_queries
     from .views import _raw_text_safe, json_for_script
 

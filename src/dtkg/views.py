@@ -278,7 +278,7 @@ def view_html(g: nx.MultiDiGraph, *, title: str | None = None, size_by: str = "b
 
 def write_html(g: nx.MultiDiGraph, path: Path | str, **options) -> Path:
     """Write :func:`view_html` of ``g`` to ``path`` atomically, in UTF-8."""
-    from .export import write_atomic
+    from .writers import write_atomic
 
     return write_atomic(Path(path), view_html(g, **options).encode("utf-8"))
 

@@ -10,11 +10,11 @@ from pathlib import Path
 from rdflib import Dataset
 
 from .errors import ValidationFailed
-from .export import export
+from .writers import export
 from .load import iter_folders, load_dataset
 from .store import check_target, clean_stale, remove_staging, swap_in
 from .summary import Summary, summarize
-from .validate import Report, validate
+from .validation import Report, validate
 
 
 def _discard(ds: Dataset, staging: Path) -> None:
