@@ -7,6 +7,7 @@ becomes a :class:`RemoteError` with a one-line message; the command line prints 
 
 from __future__ import annotations
 
+import base64
 import http.client
 import io
 import os
@@ -317,6 +318,58 @@ def graph_store_url(endpoint: str, graph: str | None) -> str:
     return f"{endpoint}{separator}{urllib.parse.urlencode({'graph': graph})}"
 
 
+def _probe(url: str, timeout: float, authorization: str | None = None) -> tuple[int, list[str]]:
+    """Status and WWW-Authenticate challenges of a HEAD request (no body) to ``url``; (0, []) when unreachable."""
+    deadline = _Deadline(timeout)
+    headers = {"User-Agent": USER_AGENT, **({"Authorization": authorization} if authorization else {})}
+    try:
+        with _opener(url, None, deadline).open(urllib.request.Request(url, method="HEAD", headers=headers),
+                                               timeout=timeout) as response:
+            return response.status, []
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers.get_all("WWW-Authenticate") or []
+    except (OSError, http.client.HTTPException, ValueError):
+        return 0, []  # the request itself reports an unreachable endpoint or a time-out
+    finally:
+        deadline.cancel()
+
+
+def _authorization(url: str, method: str, credentials: Credentials, timeout: float) -> str | None:
+    """The Authorization header answering the server's challenge for ``method`` on ``url`` (Basic or Digest), or
+    None when the server asks for no login. The challenge is fetched, and the login checked, with HEAD requests,
+    which carry no body: a server that refuses a login while a large body is being sent only breaks the connection.
+
+    Raises RemoteError when the server refuses the login."""
+    status, challenges = _probe(url, timeout)
+    if status != 401:
+        return None  # no login asked (or the request itself will say what is wrong)
+    manager = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    manager.add_password(None, url, credentials.user, credentials.password or "")
+    digest = urllib.request.HTTPDigestAuthHandler(manager)
+
+    def answer(for_method: str) -> str | None:
+        for challenge in challenges:
+            scheme, _, rest = challenge.partition(" ")
+            if scheme.lower() == "digest":
+                fields = urllib.request.parse_keqv_list(
+                    [item for item in urllib.request.parse_http_list(rest) if "=" in item])
+                value = digest.get_authorization(urllib.request.Request(url, method=for_method), fields)
+                if value:
+                    return f"Digest {value}"
+        for challenge in challenges:
+            if challenge.partition(" ")[0].lower() == "basic":
+                pair = f"{credentials.user}:{credentials.password or ''}".encode()
+                return f"Basic {base64.b64encode(pair).decode('ascii')}"
+        return None
+
+    check = answer("HEAD")
+    if check is None:
+        raise RemoteError(f"{url}: the endpoint asks for a login scheme other than Basic or Digest")
+    if _probe(url, timeout, check)[0] in (401, 403):
+        raise RemoteError(f"{url}: login refused (HTTP 401); check --user/--password or the token")
+    return answer(method)
+
+
 def push(
     data: Graph,
     endpoint: str,
@@ -357,13 +410,16 @@ def push(
             self.advance(n)
             return n
 
-    # A login may take two rounds (Digest): the body must then be re-sendable, so it is sent whole; without a login
-    # it is streamed, so that a progress bar can follow a large push.
-    streamed = credentials is None or credentials.user is None
-    with progress_bar("Pushing", len(body), unit="bytes", enabled=progress and streamed) as advance:
-        payload = _Body(advance) if streamed else body
-        request = urllib.request.Request(url, data=payload, method="PUT", headers=_headers(
-            credentials, **{"Content-Type": "application/n-triples", "Content-Length": str(len(body))}))
+    # With a login, the server's challenge is fetched first by a request without a body, and the PUT carries its
+    # answer: a server that challenges only after reading the body (Virtuoso) otherwise cuts a large push short.
+    headers = {"Content-Type": "application/n-triples", "Content-Length": str(len(body))}
+    if credentials is not None and credentials.user is not None:
+        authorization = _authorization(url, "PUT", credentials, timeout)
+        if authorization:
+            headers["Authorization"] = authorization
+        credentials = None  # answered already: a second challenge means the login is refused
+    with progress_bar("Pushing", len(body), unit="bytes", enabled=progress) as advance:
+        request = urllib.request.Request(url, data=_Body(advance), method="PUT", headers=_headers(credentials, **headers))
         _send(request, credentials, timeout, max_bytes=1 << 20)
     return count
 
