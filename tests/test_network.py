@@ -5,6 +5,7 @@ The expected counts are derived from data/*.ttl by hand (see the comments), not 
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,9 +19,13 @@ from dtkg.network import (
     ego_view,
     find_node,
     network_view,
-    synthetic_network,
     to_networkx,
 )
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synthetic import synthetic_network  # noqa: E402
 
 ID = "https://w3id.org/dtkg/id/"
 REGION = ID + "organisation/region-hauts-de-france"

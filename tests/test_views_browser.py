@@ -14,11 +14,12 @@ import networkx as nx
 import pytest
 
 from conftest import REPO
-from dtkg.network import synthetic_network, to_networkx
+from dtkg.network import to_networkx
 from dtkg.views import write_html
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from browser import open_offline, wait_drawn  # noqa: E402
+from synthetic import synthetic_network  # noqa: E402
 
 pytestmark = pytest.mark.browser
 

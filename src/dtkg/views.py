@@ -31,7 +31,7 @@ import networkx as nx
 
 from .analysis import analyse, is_analysed, node_sizes, paused_gc, write_network
 from .errors import InputError
-from .network import NODE_TYPES, TYPE_LABELS, TYPE_STYLES
+from .styles import link_kinds, node_types, type_labels, type_styles
 from .summary import format_amount
 
 #: Above this many nodes, positions are precomputed and physics is off (physics stalls the browser beyond).
@@ -183,7 +183,8 @@ def _view_data(g: nx.MultiDiGraph, *, title: str, size_by: str, layout_threshold
     sizes = node_sizes(g, size_by)
     positions = layout_positions(g) if big else {}
     present = {d.get("type", "other") for _, d in g.nodes(data=True)}
-    ordered_types = [t for t in NODE_TYPES if t in present] + sorted(present - set(NODE_TYPES))
+    known = node_types()
+    ordered_types = [t for t in known if t in present] + sorted(present - set(known))
     type_index = {t: i for i, t in enumerate(ordered_types)}
     counts: dict[str, int] = defaultdict(int)
     index: dict = {}
@@ -214,8 +215,9 @@ def _view_data(g: nx.MultiDiGraph, *, title: str, size_by: str, layout_threshold
         edges.append([index[a], index[b], str(data.get("label", "")), width, round(0.25 * rank, 2)])
         edge_info.append([str(data.get("kind", "link")), _pairs(data.get("facts")),
                           [str(q) for q in data.get("quotes") or []]])
-    types = [{"key": t, "label": TYPE_LABELS.get(t, t), "color": TYPE_STYLES.get(t, TYPE_STYLES["other"])[0],
-              "shape": TYPE_STYLES.get(t, TYPE_STYLES["other"])[1], "count": counts[t]} for t in ordered_types]
+    labels, styles = type_labels(), type_styles()
+    types = [{"key": t, "label": labels.get(t, t), "color": styles.get(t, styles["other"])[0],
+              "shape": styles.get(t, styles["other"])[1], "count": counts[t]} for t in ordered_types]
     return {"title": title, "types": types, "nodes": nodes, "edges": edges, "nodeInfo": node_info,
             "edgeInfo": edge_info, "physics": not big, "edgeLabels": not big,
             "betweennessEstimated": pivots is not None and pivots < n,
