@@ -41,12 +41,13 @@ def short_name(graph: Graph, node: Node) -> str:
     if isinstance(node, BNode):
         return f"_:{node}"
     if isinstance(node, URIRef):
+        text = str(node)  # plain str: URIRef.startswith is a Python method, str's is not
         for ns, prefix in prefix_table(graph):
-            if node.startswith(ns):
-                local = node[len(ns):]
+            if text.startswith(ns):
+                local = text[len(ns):]
                 if local and all(c.isalnum() or c in "-_." for c in local):
                     return f"{prefix}:{local}"
-        return str(node)
+        return text
     return str(node)
 
 

@@ -116,8 +116,10 @@ def predicate_label(graph: Graph, predicate: URIRef, lang: str = "fr") -> str:
     return term_label(graph, predicate, lang)
 
 
-def _is_machinery(graph: Graph, node: Node) -> bool:
-    return any(t in _MACHINERY_TYPES for t in graph.objects(node, RDF.type))
+def _machinery(graph: Graph) -> set[Node]:
+    """Every resource of ``graph`` typed as provenance or vocabulary machinery, found once by type rather than by
+    asking the types of each end of each link."""
+    return {s for t in _MACHINERY_TYPES for s in graph.subjects(RDF.type, t)}
 
 
 def _skipped(predicate: URIRef) -> bool:
@@ -143,6 +145,7 @@ class _Describer:
             comment = context.value(statement, RDFS.comment)
             if subject is not None and predicate is not None and comment is not None:
                 self.inferred[subject].append((f"déduit ({predicate_label(context, predicate)})", str(comment)))
+        self.machinery = _machinery(context)
         self._types: dict[Node, str] = {}
         self._labels: dict[Node, str] = {}
         self._ids: dict[Node, str] = {}
@@ -261,7 +264,7 @@ def _links(graph: Graph, describer: _Describer) -> Iterable[tuple[Node, URIRef, 
     for s, p, o in graph.triples((None, None, None)):
         if isinstance(o, Literal) or _skipped(p):
             continue
-        if _is_machinery(describer.g, s) or _is_machinery(describer.g, o):
+        if s in describer.machinery or o in describer.machinery:
             continue
         yield s, p, o
 
@@ -269,16 +272,19 @@ def _links(graph: Graph, describer: _Describer) -> Iterable[tuple[Node, URIRef, 
 def _typed_resources(graph: Graph, describer: _Describer) -> Iterable[Node]:
     """Resources that ``graph`` types with a known type, so that an unlinked organisation still shows."""
     for s in set(graph.subjects(RDF.type, None)):
-        if not _is_machinery(describer.g, s) and describer.type(s) != "other":
+        if s not in describer.machinery and describer.type(s) != "other":
             yield s
 
 
-def to_networkx(graph: Graph, projection: str = "actors", *, context: Graph | None = None) -> nx.MultiDiGraph:
+def to_networkx(graph: Graph, projection: str = "actors", *, context: Graph | None = None,
+                hidden: set | None = None) -> nx.MultiDiGraph:
     """The network of ``graph`` in the given projection (``"actors"`` or ``"full"``, see the module docstring).
 
     ``context`` is where labels, types, facts and quotes are looked up (default: ``graph`` itself); it lets a
     CONSTRUCT result, which holds only the constructed triples, be drawn with the labels of the whole dataset.
-    A ``Dataset`` is read as the union of its graphs. The input graphs are not changed.
+    A ``Dataset`` is read as the union of its graphs. The input graphs are not changed. ``hidden`` is the set of
+    territories left out (:func:`dtkg.territory.views.hidden_territories` of ``graph`` when not given; callers that
+    draw several projections of one graph compute it once).
     """
     if projection not in PROJECTIONS:
         raise InputError(f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}")
@@ -286,7 +292,8 @@ def to_networkx(graph: Graph, projection: str = "actors", *, context: Graph | No
 
     ctx = context if context is not None else graph
     d = _Describer(ctx)
-    hidden = hidden_territories(graph)  # the territorial reference: only the territories actors link to are drawn
+    if hidden is None:  # the territorial reference: only the territories actors link to are drawn
+        hidden = hidden_territories(graph)
     links = [(s, p, o) for s, p, o in _links(graph, d) if s not in hidden and o not in hidden]
     resources: dict[Node, None] = {}
     for s, _, o in links:
