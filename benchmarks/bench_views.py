@@ -3,7 +3,7 @@ headless Chromium takes to finish drawing them.
 
     python benchmarks/bench_views.py [--runs 3] [--sizes 1000 5000 20000] [--no-write]
 
-Views are synthetic graphs shaped like an actors projection (dtkg.network.synthetic_network). For each size the
+Views are synthetic graphs shaped like an actors projection (benchmarks/synthetic.py). For each size the
 script measures, as medians of --runs runs:
 
 - analysis: centralities and communities (dtkg.analysis.analyse);
@@ -42,7 +42,7 @@ def measure(sizes: list[int], runs: int) -> tuple[list[dict], dict[str, str]]:
 
     from browser import launch, open_offline, wait_drawn
     from dtkg.analysis import analyse
-    from dtkg.network import synthetic_network
+    from synthetic import synthetic_network
     from dtkg.views import write_html
 
     rows = []
@@ -103,7 +103,7 @@ def section(rows: list[dict], versions: dict[str, str], runs: int) -> str:
         f"Machine: {m['cpus']} CPUs ({m['cpu']}), {m['ram']} RAM, {m['os']}.  ",
         f"Python {versions['python']}, networkx {versions['networkx']}, pyvis {versions['pyvis']}, "
         f"Chromium {versions['chromium']} (headless, offline).  ",
-        f"Synthetic actors views (`dtkg.network.synthetic_network`); medians of {runs} runs "
+        f"Synthetic actors views (`benchmarks/synthetic.py`); medians of {runs} runs "
         "(`python benchmarks/bench_views.py`).",
         "",
         "| nodes | edges | analysis (s) | HTML generation (s) | file size (MB) | bytes per node | "

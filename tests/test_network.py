@@ -5,6 +5,7 @@ The expected counts are derived from data/*.ttl by hand (see the comments), not 
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -18,9 +19,13 @@ from dtkg.network import (
     ego_view,
     find_node,
     network_view,
-    synthetic_network,
     to_networkx,
 )
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synthetic import synthetic_network  # noqa: E402
 
 ID = "https://w3id.org/dtkg/id/"
 REGION = ID + "organisation/region-hauts-de-france"
@@ -310,3 +315,29 @@ def test_view_command_writes_an_ego_view(dtkg, tmp_path: Path):
     assert result.code == 0, result
     assert "5 nodes, 6 links" in result.out  # the 30 000 € is paid to the CUD, outside this view
     assert set(nx.read_graphml(out)) == {ATELIER, BOURBOURG, NETWORK, EVENT, REGION}
+
+
+def test_every_property_of_the_seed_has_a_label_in_french_and_english(seed_graph):
+    """The views name properties by their ontology labels (ontology/dtkg.ttl, ontology/labels.ttl), never by a
+    prefixed name: every property the seed data uses has one in both languages."""
+    from rdflib import URIRef
+
+    from dtkg.labels import shipped_labels, term_label
+    from dtkg.projection import predicate_label
+
+    labels = shipped_labels()
+    used = {p for p in seed_graph.predicates() if isinstance(p, URIRef)}
+    missing = sorted(str(p) for p in used if (p, "fr") not in labels or (p, "en") not in labels)
+    assert missing == []
+    org_site_of = URIRef("http://www.w3.org/ns/org#siteOf")
+    assert term_label(seed_graph, org_site_of, "fr") == "lieu de" and term_label(seed_graph, org_site_of, "en") == "site of"
+    delegation = URIRef("http://www.w3.org/ns/prov#qualifiedDelegation")
+    assert predicate_label(seed_graph, delegation) == "délégation"
+    assert predicate_label(seed_graph, delegation, "en") == "delegation"
+
+
+def test_links_of_the_full_view_have_one_kind_each(full):
+    kinds = Counter(d["link_kind"] for _, _, d in full.edges(data=True))
+    assert set(kinds) >= {"money", "role", "place", "event", "structure"}
+    funder = next(d for _, _, d in full.edges(data=True) if d["predicate"] == "https://schema.org/funder")
+    assert funder["link_kind"] == "money"

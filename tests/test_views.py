@@ -8,14 +8,20 @@ import hashlib
 import json
 import math
 import re
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
-from dtkg.network import synthetic_network, to_networkx
+from dtkg.network import to_networkx
 from dtkg.views import LAYOUT_THRESHOLD, layout_positions, view_data, view_html, write_html, write_view
+
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from synthetic import synthetic_network  # noqa: E402
 
 INJECTION = '<img src=x onerror="window.__pwned=1;alert(1)">'
 SCRIPT_BREAK = "</script><script>window.__pwned=2;alert(2)</script>"

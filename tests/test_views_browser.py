@@ -7,6 +7,7 @@ test asserts that there was none, and that the page logged no error and opened n
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -14,11 +15,12 @@ import networkx as nx
 import pytest
 
 from conftest import REPO
-from dtkg.network import synthetic_network, to_networkx
+from dtkg.network import to_networkx
 from dtkg.views import write_html
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from browser import open_offline, wait_drawn  # noqa: E402
+from synthetic import synthetic_network  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -146,11 +148,105 @@ def test_type_filter_hides_and_shows_nodes(opened, pages):
     page = opened(pages["actors"]).page
     box = page.locator("#legend-items input[data-type=person]")
     box.uncheck()
-    # 7 people hidden, and with them 17 links: 6 roles, 4 org:headOf, 6 attendances, 1 actedOnBehalfOf
+    # 7 people hidden, and with them 17 links: 6 roles, 4 org:headOf, 6 attendances, 1 actedOnBehalfOf; the three
+    # organisations whose only links were roles (Mutualité Sociale Agricole, Centre socio-éducatif, Andyvie)
+    # would float with no link: they are hidden too
+    assert drawn_counts(page) == (12, 17)
+    assert page.evaluate("dtkgView.nodes.get({filter: n => n.hidden}).length") == 10
+    page.locator("#hide-floating").uncheck()  # the reader can keep them
     assert drawn_counts(page) == (15, 17)
     assert page.evaluate("dtkgView.nodes.get({filter: n => n.hidden}).length") == 7
+    page.locator("#hide-floating").check()
     box.check()
     assert drawn_counts(page) == (22, 34)
+
+
+RAW_NAME = re.compile(r"(?<![\w/])(org|prov|schema|dcterms|skos|foaf|igeo|rdfs|rdf|owl|dtkg|oa|vann|xsd|sh):[A-Za-z]")
+
+LABEL_BOXES = """() => {
+  const body = dtkgView.network.body, boxes = [], edgeBoxes = [];
+  for (const id of body.nodeIndices) {
+    const n = body.nodes[id], s = n.labelModule.size;
+    if (n.options.label && s.width > 0) { boxes.push([n.options.label, s.left, s.top, s.width, s.height]); }
+  }
+  for (const id of body.edgeIndices) {
+    const e = body.edges[id], s = e.labelModule.size;
+    if (e.options.label && s.width > 0) { edgeBoxes.push([e.options.label, s.left, s.top, s.width, s.height]); }
+  }
+  return [boxes, edgeBoxes, dtkgView.network.getScale()];
+}"""
+
+
+def overlapping(boxes, others=None) -> list[tuple[str, str]]:
+    """Pairs of labels whose boxes ``[label, left, top, width, height]`` overlap (in canvas units)."""
+    def meet(a, b) -> bool:
+        return a[1] < b[1] + b[3] and b[1] < a[1] + a[3] and a[2] < b[2] + b[4] and b[2] < a[2] + a[4]
+    if others is None:
+        return [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1:] if meet(a, b)]
+    return [(a[0], b[0]) for a in boxes for b in others if meet(a, b)]
+
+
+@pytest.mark.parametrize("projection", ["actors", "full"])
+def test_no_two_labels_overlap_at_the_default_zoom(opened, pages, projection):
+    view = opened(pages[projection])
+    nodes, edges, scale = view.page.evaluate(LABEL_BOXES)
+    assert len(nodes) == view.page.evaluate("dtkgView.network.body.nodeIndices.length")  # every label measured
+    assert scale * 14 >= 5  # labels are large enough at this zoom to be drawn (vis-network's threshold)
+    assert overlapping(nodes) == []
+    assert edges == []  # link labels wait for the pointer or a selection: none covers a node label
+    # a selected node shows the labels of its links
+    region = node_id(view, "Région Hauts-de-France")
+    view.page.evaluate("(id) => dtkgView.selectNode(id)", region)
+    _, edges, _ = view.page.evaluate(LABEL_BOXES)
+    if projection == "actors":
+        assert "90 000 € fonctionnement 2019–2021" in {e[0] for e in edges}
+    assert len(edges) == view.page.evaluate(
+        "(id) => dtkgView.data.edges.filter(e => e[0] === id || e[1] === id).length", region)
+
+
+@pytest.mark.parametrize("projection", ["actors", "full"])
+def test_no_raw_property_name_is_shown(opened, pages, projection):
+    view = opened(pages[projection])
+    page = view.page
+    texts = page.evaluate("""() => {
+      const d = dtkgView.data, out = [];
+      d.nodes.forEach(n => out.push(n[0])); d.edges.forEach(e => out.push(e[2]));
+      d.nodeInfo.concat(d.edgeInfo).forEach(info => info[1].forEach(p => out.push(p[0], p[1])));
+      return out; }""")
+    page.locator("#edge-labels").check()
+    texts += page.evaluate("dtkgView.network.body.edgeIndices.map(k => dtkgView.network.body.edges[k].options.label)")
+    texts += page.locator("#legend").all_inner_texts()
+    for k in range(0, len(page.evaluate("dtkgView.data.nodes")), 3):  # the panel as a reader sees it
+        page.evaluate("(id) => dtkgView.selectNode(id)", k)
+        texts.append(page.locator("#panel").inner_text())
+    raw = sorted({m.group(0) for t in texts for m in RAW_NAME.finditer(t)})
+    assert raw == []
+    assert "a agi au nom de" in texts or projection == "full"
+
+
+def test_filtering_a_kind_of_link_hides_its_links_and_the_nodes_left_floating(opened, pages):
+    view = opened(pages["full"])
+    page = view.page
+    before = drawn(view)
+    legend = page.locator("#legend-edges li").all_inner_texts()
+    assert any(text.startswith("Rôle, mandat, délégation") for text in legend)
+    assert len(legend) == page.evaluate("dtkgView.data.links.length") >= 5  # one style per kind, with a legend
+    page.locator("#legend-edges input[data-kind=role]").uncheck()
+    state = page.evaluate("""() => {
+      const net = dtkgView.network, body = net.body, shown = new Set(body.nodeIndices), degree = {};
+      const edges = body.edgeIndices.map(k => [k, dtkgView.data.edgeInfo[k][3], body.edges[k].fromId, body.edges[k].toId]);
+      edges.forEach(e => { degree[e[2]] = (degree[e[2]] || 0) + 1; degree[e[3]] = (degree[e[3]] || 0) + 1; });
+      const linked = new Set(); dtkgView.data.edges.forEach(e => { linked.add(e[0]); linked.add(e[1]); });
+      return { kinds: [...new Set(edges.map(e => e[1]))],
+               dangling: edges.filter(e => !shown.has(e[2]) || !shown.has(e[3])).length,
+               floating: body.nodeIndices.filter(n => linked.has(n) && !degree[n]).map(n => dtkgView.data.nodes[n][0]),
+               roles: dtkgView.data.edgeInfo.filter(i => i[3] === 'role').length }; }""")
+    assert "role" not in state["kinds"] and state["roles"] > 0
+    assert state["dangling"] == 0 and state["floating"] == []
+    after = drawn(view)
+    assert after[1] == before[1] - state["roles"] and after[0] < before[0]
+    page.locator("#legend-edges input[data-kind=role]").check()
+    assert drawn(view) == before
 
 
 def drawn_counts(page) -> tuple[int, int]:
@@ -177,6 +273,8 @@ def test_injected_labels_stay_text(opened, tmp_path):
     assert page.title() == INJECTION and page.locator("h1").inner_text() == INJECTION
     page.evaluate("dtkgView.selectEdge(0)")
     assert panel.locator("h2").inner_text() == INJECTION
+    assert page.evaluate("dtkgView.network.body.edges[0].options.label") == INJECTION  # drawn on the canvas only
+    page.locator("#edge-labels").check()
     assert page.evaluate("document.querySelectorAll('img, b, iframe').length") == 0
     assert page.evaluate("document.scripts.length") == 3
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 
 from .errors import InputError
-from .network import TYPE_LABELS, TYPE_STYLES
+from .styles import type_labels, type_styles
 
 #: How many node and edge visits the betweenness estimate may spend: ``k`` pivots cost about k × (n + m).
 #: Views whose exact betweenness (n pivots) fits in the budget get the exact value.
@@ -180,6 +180,7 @@ def flat_copy(g: nx.MultiDiGraph, sizes: Mapping | None = None, *, gexf: bool = 
     out = nx.MultiDiGraph()
     for key, value in g.graph.items():
         out.graph[key] = _scalar(value)
+    TYPE_LABELS, TYPE_STYLES = type_labels(), type_styles()  # noqa: N806 (the display data, read once)
     for node, data in g.nodes(data=True):
         attrs = {k: _scalar(v) for k, v in data.items() if v is not None}
         kind = str(data.get("type", "other"))

@@ -31,7 +31,7 @@ import networkx as nx
 
 from .analysis import analyse, is_analysed, node_sizes, paused_gc, write_network
 from .errors import InputError
-from .network import NODE_TYPES, TYPE_LABELS, TYPE_STYLES
+from .styles import link_kinds, node_types, type_labels, type_styles
 from .summary import format_amount
 
 #: Above this many nodes, positions are precomputed and physics is off (physics stalls the browser beyond).
@@ -166,8 +166,10 @@ def _pairs(items: object) -> list[list[str]]:
 
 def view_data(g: nx.MultiDiGraph, *, title: str = "", size_by: str = "betweenness",
               layout_threshold: int = LAYOUT_THRESHOLD) -> dict:
-    """The JSON the page reads: types present (for the legend), nodes ``[label, type, size, x, y]``, edges
-    ``[from, to, label, width, roundness]`` and the panel's details, built in one pass over ``g``.
+    """The JSON the page reads: types and kinds of links present (for the legend, with their styles), nodes
+    ``[label, type, size, x, y]``, edges ``[from, to, label, width, roundness]`` and the panel's details
+    (``edgeInfo``: ``[kind, facts, quotes, style]``, where style is the link kind of :mod:`dtkg.styles`), built in
+    one pass over ``g``.
 
     ``g`` is analysed first when it is not already (see :func:`dtkg.analysis.analyse`).
     """
@@ -183,7 +185,8 @@ def _view_data(g: nx.MultiDiGraph, *, title: str, size_by: str, layout_threshold
     sizes = node_sizes(g, size_by)
     positions = layout_positions(g) if big else {}
     present = {d.get("type", "other") for _, d in g.nodes(data=True)}
-    ordered_types = [t for t in NODE_TYPES if t in present] + sorted(present - set(NODE_TYPES))
+    known = node_types()
+    ordered_types = [t for t in known if t in present] + sorted(present - set(known))
     type_index = {t: i for i, t in enumerate(ordered_types)}
     counts: dict[str, int] = defaultdict(int)
     index: dict = {}
@@ -204,6 +207,7 @@ def _view_data(g: nx.MultiDiGraph, *, title: str, size_by: str, layout_threshold
     top_amount = max(amounts, default=0.0)
     pair_seen: dict[tuple, int] = defaultdict(int)
     edges, edge_info = [], []
+    link_counts: dict[str, int] = defaultdict(int)
     for a, b, data in g.edges(data=True):
         pair = (a, b) if str(a) <= str(b) else (b, a)
         rank = pair_seen[pair]
@@ -212,11 +216,18 @@ def _view_data(g: nx.MultiDiGraph, *, title: str, size_by: str, layout_threshold
         if data.get("kind") == "grant" and top_amount > 0:
             width = round(1.5 + 5.0 * math.sqrt(float(data.get("amount", 0.0)) / top_amount), 1)
         edges.append([index[a], index[b], str(data.get("label", "")), width, round(0.25 * rank, 2)])
-        edge_info.append([str(data.get("kind", "link")), _pairs(data.get("facts")),
-                          [str(q) for q in data.get("quotes") or []]])
-    types = [{"key": t, "label": TYPE_LABELS.get(t, t), "color": TYPE_STYLES.get(t, TYPE_STYLES["other"])[0],
-              "shape": TYPE_STYLES.get(t, TYPE_STYLES["other"])[1], "count": counts[t]} for t in ordered_types]
-    return {"title": title, "types": types, "nodes": nodes, "edges": edges, "nodeInfo": node_info,
+        kind = str(data.get("kind", "link"))
+        style = kind if kind in ("grant", "membership") else str(data.get("link_kind") or "link")
+        link_counts[style] += 1
+        edge_info.append([kind, _pairs(data.get("facts")), [str(q) for q in data.get("quotes") or []], style])
+    labels, styles = type_labels(), type_styles()
+    types = [{"key": t, "label": labels.get(t, t), "color": styles.get(t, styles["other"])[0],
+              "shape": styles.get(t, styles["other"])[1], "count": counts[t]} for t in ordered_types]
+    kinds = link_kinds()
+    unknown = sorted(set(link_counts) - set(kinds))
+    links = [dict(kinds.get(k, kinds["link"]), key=k, count=link_counts[k])
+             for k in [k for k in kinds if link_counts.get(k)] + unknown]
+    return {"title": title, "types": types, "links": links, "nodes": nodes, "edges": edges, "nodeInfo": node_info,
             "edgeInfo": edge_info, "physics": not big, "edgeLabels": not big,
             "betweennessEstimated": pivots is not None and pivots < n,
             "sizeNote": _SIZE_NOTES.get(size_by, "")}
@@ -327,11 +338,13 @@ def view(data, output: Path | str, *, projection: str | None = None, focus: str 
 def write_standard_views(data, out_dir: Path | str) -> list[Path]:
     """The views ``dtkg build`` writes: ``network.html`` (actors) and ``network-full.html`` (full projection)."""
     from .network import plain_graph, to_networkx
+    from .territory.views import hidden_territories
 
     out = Path(out_dir)
     graph = plain_graph(data)
-    return [write_view(to_networkx(graph, "actors"), out / "network.html"),
-            write_view(to_networkx(graph, "full"), out / "network-full.html")]
+    hidden = hidden_territories(graph)  # once for both projections
+    return [write_view(to_networkx(graph, "actors", hidden=hidden), out / "network.html"),
+            write_view(to_networkx(graph, "full", hidden=hidden), out / "network-full.html")]
 
 
 __all__ = [

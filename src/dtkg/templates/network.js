@@ -65,31 +65,36 @@
     nodeItems[i] = item;
     folded[i] = fold(n[0]);
   }
-  // Grants and memberships, which the actors view collapses into links, are told apart from other links.
-  var EDGE_STYLES = {
-    grant: { label: "Aide : financeur → bénéficiaire", color: { color: "#D55E00", highlight: "#8F3C00", hover: "#8F3C00" },
-             font: { size: 12, color: "#8F3C00", align: "horizontal" }, length: 300 },
-    membership: { label: "Rôle : personne → organisation", color: { color: "#3B6EA8", highlight: "#1F3F66", hover: "#1F3F66" },
-                  font: { size: 11, color: "#1F3F66", align: "horizontal" }, dashes: [6, 3], length: 160 },
-    link: { label: "Autre lien (propriété RDF)", color: { color: "#9A9A9A", highlight: "#333333", hover: "#555555" } }
-  };
-  var edgeKinds = {};
+  // One style per kind of link (grants and memberships, which the actors view collapses into links, then one per
+  // family of properties), from the styles file: colour, dashes and width, shown in the legend.
+  var EDGE_STYLES = {};
+  (data.links || []).forEach(function (k) {
+    EDGE_STYLES[k.key] = {
+      label: k.label, color: { color: k.color, highlight: k.dark, hover: k.dark },
+      font: { size: 11, color: k.dark, align: "horizontal" }, dashes: k.dashes && k.dashes.length ? k.dashes : false,
+      width: k.width, count: k.count
+    };
+  });
+  var LENGTHS = { grant: 300, membership: 160 };
   var edgeItems = new Array(M);
+  var edgeStyle = new Array(M);
   var outgoing = [], incoming = [];
   for (i = 0; i < N; i++) { outgoing.push([]); incoming.push([]); }
   for (i = 0; i < M; i++) {
     e = data.edges[i];
-    var edge = { id: i, from: e[0], to: e[1], width: e[3] };
-    if (data.edgeLabels && e[2]) { edge.label = e[2]; }
+    // Edge labels are drawn only for the link under the pointer, the selected link and the links of the selected
+    // node (or all of them on request): drawn all at once they cover the labels of the nodes.
+    var edge = { id: i, from: e[0], to: e[1], width: e[3], label: "" };
     if (e[4]) { edge.smooth = { enabled: true, type: "curvedCW", roundness: e[4] }; }
-    var style = EDGE_STYLES[data.edgeInfo[i][0]];
+    var key = data.edgeInfo[i][3] || data.edgeInfo[i][0];
+    var style = EDGE_STYLES[key];
+    edgeStyle[i] = key;
     if (style) {
       edge.color = style.color;
-      if (style.font) { edge.font = style.font; }
-      if (style.dashes) { edge.dashes = style.dashes; }
-      if (style.length) { edge.length = style.length; }
+      edge.font = style.font;
+      edge.dashes = style.dashes;
+      if (LENGTHS[key]) { edge.length = LENGTHS[key]; }
     }
-    edgeKinds[data.edgeInfo[i][0]] = (edgeKinds[data.edgeInfo[i][0]] || 0) + 1;
     edgeItems[i] = edge;
     outgoing[e[0]].push(i);
     incoming[e[1]].push(i);
@@ -113,7 +118,7 @@
       widthConstraint: { maximum: 180 }, scaling: { label: { enabled: false } }
     },
     edges: {
-      arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: EDGE_STYLES.link.color,
+      arrows: { to: { enabled: true, scaleFactor: 0.5 } }, color: { color: "#9A9A9A", highlight: "#333333", hover: "#555555" },
       font: { size: 10, align: "middle", color: "#444444", strokeWidth: 3, strokeColor: "#ffffff" },
       smooth: big ? false : { enabled: true, type: "continuous", roundness: 0.2 }, selectionWidth: 2
     },
@@ -130,20 +135,108 @@
   var stable = big || N === 0;
   var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
   view.network = network; view.nodes = nodes; view.edges = edges;
+  // Labels that do not overlap: once the layout has settled, nodes whose boxes (shape and label, as vis-network
+  // measured them when drawing) overlap are pushed apart along the axis where they overlap least, until none do.
+  // Labels are drawn at a size proportional to the zoom, so boxes apart in the drawing stay apart at any zoom.
+  var decluttered = big || N === 0;
+  function declutter() {
+    var ids = network.body.nodeIndices.slice();
+    var box = [], pos = [];
+    ids.forEach(function (id) {
+      var node = network.body.nodes[id], b = node.shape.boundingBox;
+      pos.push([node.x, node.y]);
+      box.push([b.left - node.x, b.top - node.y, b.right - node.x, b.bottom - node.y]);
+    });
+    var GAP = 6, n = ids.length, moved = true;
+    for (var pass = 0; pass < 400 && moved; pass++) {
+      moved = false;
+      for (var a = 0; a < n; a++) {
+        for (var b = a + 1; b < n; b++) {
+          var A = box[a], B = box[b], pa = pos[a], pb = pos[b];
+          var ox = Math.min(pa[0] + A[2], pb[0] + B[2]) - Math.max(pa[0] + A[0], pb[0] + B[0]) + GAP;
+          if (ox <= 0) { continue; }
+          var oy = Math.min(pa[1] + A[3], pb[1] + B[3]) - Math.max(pa[1] + A[1], pb[1] + B[1]) + GAP;
+          if (oy <= 0) { continue; }
+          moved = true;
+          if (ox < oy) {
+            var sx = (pa[0] + (A[0] + A[2]) / 2) <= (pb[0] + (B[0] + B[2]) / 2) ? -1 : 1;
+            pa[0] += sx * ox / 2; pb[0] -= sx * ox / 2;
+          } else {
+            var sy = (pa[1] + (A[1] + A[3]) / 2) <= (pb[1] + (B[1] + B[3]) / 2) ? -1 : 1;
+            pa[1] += sy * oy / 2; pb[1] -= sy * oy / 2;
+          }
+        }
+      }
+    }
+    ids.forEach(function (id, k) { network.moveNode(id, pos[k][0], pos[k][1]); });
+    view.declutterPasses = pass;
+  }
+  view.declutter = declutter;
+  function fitWithRoom() {
+    network.fit();
+    network.moveTo({ scale: network.getScale() * 0.92 });  // room for the labels of the outermost nodes
+  }
   network.on("stabilizationIterationsDone", function () {
     network.setOptions({ physics: { enabled: false } });
     stable = true;
-    network.fit();
-    network.moveTo({ scale: network.getScale() * 0.92 });  // room for the labels of the outermost nodes
+    fitWithRoom();
     network.redraw();
   });
   network.on("afterDrawing", function () {
-    if (stable && !view.ready) {
+    if (!stable) { return; }
+    if (!decluttered) {  // the boxes are measured by this drawing: move the nodes, then draw again
+      decluttered = true;
+      declutter();
+      fitWithRoom();
+      network.redraw();
+      return;
+    }
+    if (!view.ready) {
       view.ready = true;
       view.drawnAt = performance.now();
       document.documentElement.setAttribute("data-drawn", "true");
     }
   });
+
+  // ------------------------------------------------------------------ edge labels on demand
+  var allEdgeLabels = false;
+  var shownLabels = {};
+  function wantedLabels(selectedNodes, selectedEdges, hovered) {
+    var want = {};
+    selectedEdges.forEach(function (k) { want[k] = true; });
+    selectedNodes.forEach(function (id) {
+      outgoing[id].forEach(function (k) { want[k] = true; });
+      incoming[id].forEach(function (k) { want[k] = true; });
+    });
+    if (hovered !== null && hovered !== undefined) { want[hovered] = true; }
+    return want;
+  }
+  var hoveredEdge = null;
+  function refreshEdgeLabels() {
+    var want = allEdgeLabels ? null
+      : wantedLabels(network.getSelectedNodes(), network.getSelectedEdges(), hoveredEdge);
+    var changes = [];
+    for (var k = 0; k < M; k++) {
+      var on = want === null ? true : !!want[k];
+      if (on !== !!shownLabels[k]) {
+        shownLabels[k] = on;
+        changes.push({ id: k, label: on ? data.edges[k][2] : "" });
+      }
+    }
+    if (changes.length) { edges.update(changes); }
+  }
+  view.refreshEdgeLabels = refreshEdgeLabels;
+  network.on("hoverEdge", function (params) { hoveredEdge = params.edge; refreshEdgeLabels(); });
+  network.on("blurEdge", function () { hoveredEdge = null; refreshEdgeLabels(); });
+  network.on("select", refreshEdgeLabels);
+  network.on("deselectNode", refreshEdgeLabels);
+  network.on("deselectEdge", refreshEdgeLabels);
+  var labelsBox = document.getElementById("edge-labels");
+  if (data.edgeLabels && M) {
+    labelsBox.addEventListener("change", function () { allEdgeLabels = labelsBox.checked; refreshEdgeLabels(); });
+  } else {
+    labelsBox.parentNode.parentNode.removeChild(labelsBox.parentNode);
+  }
 
   // ------------------------------------------------------------------ legend and filters
   var hiddenTypes = {};
@@ -162,37 +255,75 @@
     legend.appendChild(li);
   });
   var edgeLegend = document.getElementById("legend-edges");
-  ["grant", "membership", "link"].forEach(function (kind) {
-    if (!edgeKinds[kind]) { return; }
-    var style = EDGE_STYLES[kind];
+  var hiddenKinds = {};
+  (data.links || []).forEach(function (k) {
+    var style = EDGE_STYLES[k.key];
     var li = el("li");
+    var label = el("label");
+    var box = el("input");
+    box.type = "checkbox"; box.checked = true; box.value = k.key; box.setAttribute("data-kind", k.key);
+    box.addEventListener("change", function () { setKindVisible(k.key, box.checked); });
+    label.appendChild(box);
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("width", "22"); svg.setAttribute("height", "10"); svg.setAttribute("class", "swatch");
     svg.setAttribute("aria-hidden", "true");
     var line = document.createElementNS(SVG, "line");
     line.setAttribute("x1", "1"); line.setAttribute("y1", "5"); line.setAttribute("x2", "21"); line.setAttribute("y2", "5");
-    line.setAttribute("stroke", style.color.color); line.setAttribute("stroke-width", kind === "grant" ? "3" : "2");
+    line.setAttribute("stroke", style.color.color); line.setAttribute("stroke-width", String(Math.max(1.5, style.width)));
     if (style.dashes) { line.setAttribute("stroke-dasharray", style.dashes.join(" ")); }
     svg.appendChild(line);
-    li.appendChild(svg);
-    li.appendChild(el("span", "name", style.label));
-    li.appendChild(el("span", "count", edgeKinds[kind]));
+    label.appendChild(svg);
+    label.appendChild(el("span", "name", style.label));
+    label.appendChild(el("span", "count", k.count));
+    li.appendChild(label);
     edgeLegend.appendChild(li);
   });
   document.getElementById("size-note").textContent = data.sizeNote || "";
+
+  // Filters. Hiding a type hides its nodes and, with them, their links (vis-network draws no link whose end is
+  // hidden); hiding a kind of link hides those links. A node that had links and has none left on screen would
+  // float, cut off from what explained it: it is hidden too while "hide isolated nodes" is ticked.
+  var hideFloating = document.getElementById("hide-floating");
+  var typeOf = function (k) { return types[data.nodes[k][1]].key; };
+  function applyFilters() {
+    var nodeOn = new Array(N), edgeChanges = [], nodeChanges = [];
+    for (var k = 0; k < N; k++) { nodeOn[k] = !hiddenTypes[typeOf(k)]; }
+    var visibleLinks = new Array(N).fill(0);
+    for (var j = 0; j < M; j++) {
+      var edgeOn = !hiddenKinds[edgeStyle[j]];
+      var current = edges.get(j).hidden === true;
+      if (current === edgeOn) { edgeChanges.push({ id: j, hidden: !edgeOn }); }
+      if (edgeOn && nodeOn[data.edges[j][0]] && nodeOn[data.edges[j][1]]) {
+        visibleLinks[data.edges[j][0]]++; visibleLinks[data.edges[j][1]]++;
+      }
+    }
+    var floating = hideFloating && hideFloating.checked;
+    for (k = 0; k < N; k++) {
+      var had = outgoing[k].length + incoming[k].length > 0;
+      var on = nodeOn[k] && !(floating && had && visibleLinks[k] === 0);
+      if ((nodes.get(k).hidden === true) === on) { nodeChanges.push({ id: k, hidden: !on }); }
+    }
+    if (edgeChanges.length) { edges.update(edgeChanges); }
+    if (nodeChanges.length) { nodes.update(nodeChanges); }
+  }
+  view.applyFilters = applyFilters;
+  if (hideFloating) { hideFloating.addEventListener("change", applyFilters); }
+  function setKindVisible(key, visible) {
+    hiddenKinds[key] = !visible;
+    var boxes = edgeLegend.querySelectorAll("input[type=checkbox]");
+    for (var b = 0; b < boxes.length; b++) {
+      if (boxes[b].value === key) { boxes[b].checked = visible; }
+    }
+    applyFilters();
+  }
+  view.setKindVisible = setKindVisible;
   function setTypeVisible(key, visible) {
     hiddenTypes[key] = !visible;
-    var index = -1;
-    types.forEach(function (t, k) { if (t.key === key) { index = k; } });
-    var changes = [];
-    for (var k = 0; k < N; k++) {
-      if (data.nodes[k][1] === index) { changes.push({ id: k, hidden: !visible }); }
-    }
-    nodes.update(changes);
     var boxes = legend.querySelectorAll("input[type=checkbox]");
     for (var b = 0; b < boxes.length; b++) {
       if (boxes[b].value === key) { boxes[b].checked = visible; }
     }
+    applyFilters();
   }
   view.setTypeVisible = setTypeVisible;
   document.getElementById("fit").addEventListener("click", function () { network.fit({ animation: { duration: 300 } }); });
@@ -309,14 +440,16 @@
   function focusNode(id) {
     var type = types[data.nodes[id][1]].key;
     if (hiddenTypes[type]) { setTypeVisible(type, true); }
+    if (nodes.get(id).hidden) { nodes.update({ id: id, hidden: false }); }
     network.selectNodes([id]);
+    refreshEdgeLabels();
     network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     showNode(id);
     view.focused = id;
   }
   view.focusNode = focusNode;
-  view.selectNode = function (id) { network.selectNodes([id]); showNode(id); };
-  view.selectEdge = function (k) { network.selectEdges([k]); showEdge(k); };
+  view.selectNode = function (id) { network.selectNodes([id]); showNode(id); refreshEdgeLabels(); };
+  view.selectEdge = function (k) { network.selectEdges([k]); showEdge(k); refreshEdgeLabels(); };
   view.matches = matches;
   var input = document.getElementById("search-input");
   var results = document.getElementById("search-results");

@@ -97,7 +97,8 @@ def visible_union(store) -> Graph:
     kept |= {s for s, p, o in triples if p == member and o in kept and s in epcis}
     hidden = (kinds - kept) | bodies
     g = Graph()
+    terms: dict = {}  # each term converted once: predicates, classes and linked resources recur on many triples
     for s, p, o in triples:
         if s not in hidden and o not in hidden:
-            g.add((from_ox(s), from_ox(p), from_ox(o)))
+            g.add(tuple(terms[t] if t in terms else terms.setdefault(t, from_ox(t)) for t in (s, p, o)))
     return g
