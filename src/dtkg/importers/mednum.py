@@ -32,6 +32,7 @@ from .common import (
     blank,
     check_data_dir,
     finish,
+    import_run,
     plan_paths,
     resolve_columns,
 )
@@ -306,6 +307,7 @@ class _MednumWriter:
         b.row_annotation(src, m.number, bodies)
 
 
+@import_run
 def import_mednum(
     path: Path | str,
     data_dir: Path | str = "data",

@@ -40,6 +40,7 @@ from .common import (
     blank,
     check_data_dir,
     finish,
+    import_run,
     plan_paths,
     resolve_columns,
 )
@@ -469,6 +470,7 @@ class _ScdlWriter:
         return call
 
 
+@import_run
 def import_scdl(
     path: Path | str,
     data_dir: Path | str = "data",

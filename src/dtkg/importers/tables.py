@@ -39,6 +39,7 @@ from .common import (
     blank,
     check_data_dir,
     finish,
+    import_run,
     plan_paths,
     resolve_columns,
 )
@@ -814,6 +815,7 @@ def find_tables(folder: Path, report: Report) -> list[tuple[TableSpec, Path]]:
     return found
 
 
+@import_run
 def import_tables(
     folder: Path | str,
     data_dir: Path | str = "data",
