@@ -28,6 +28,7 @@ from ..namespaces import DEFAULT_BASE, PREFIXES, data_prefixes
 from .csvio import CsvTable
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .report import InvalidRows, Report
+from .specs import Standard
 from .terms import (
     DCTERMS,
     DTKG,
@@ -63,16 +64,6 @@ def output_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
 
 
 # ------------------------------------------------------------------------------------------------------ sources
-
-
-@dataclass(frozen=True)
-class Standard:
-    """The published schema a source file follows (``dcterms:conformsTo``), with its version."""
-
-    iri: URIRef
-    label: str
-    version: str
-    url: str
 
 
 @dataclass

@@ -28,7 +28,6 @@ from .common import (
     Builder,
     ImportResult,
     SourceInfo,
-    Standard,
     blank,
     check_data_dir,
     finish,
@@ -39,6 +38,7 @@ from .common import (
 from .csvio import CsvRow, read_csv, require_rows
 from .reconcile import KnownData, Reconciler
 from .report import Report
+from .specs import load_format
 from .terms import DCTERMS, DTKG, ORG, PROV, RDF, SCHEMA, XSD, lit
 from .values import (
     OrgId,
@@ -55,43 +55,18 @@ from .values import (
     split_multi,
 )
 
+#: The format, as data (fields and the names earlier versions used, required fields, standard):
+#: ``formats/mednum.toml``.
+SPEC = load_format("mednum")
 #: Fields of the standard (1.x, and the names earlier versions used), in its order.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id",), "pivot": ("pivot",), "nom": ("nom",), "commune": ("commune",), "code_postal": ("code_postal",),
-    "code_insee": ("code_insee",), "adresse": ("adresse",), "complement_adresse": ("complement_adresse",),
-    "latitude": ("latitude",), "longitude": ("longitude",), "cle_ban": ("cle_ban",), "typologie": ("typologie",),
-    "telephone": ("telephone",), "courriels": ("courriels", "courriel"), "site_web": ("site_web",),
-    "horaires": ("horaires",), "presentation_resume": ("presentation_resume",),
-    "presentation_detail": ("presentation_detail",), "source": ("source",), "itinerance": ("itinerance",),
-    "structure_parente": ("structure_parente",), "date_maj": ("date_maj",), "services": ("services",),
-    "publics_accueillis": ("publics_accueillis",),
-    "publics_specifiquement_adresses": ("publics_specifiquement_adresses",),
-    "prise_en_charge_specifique": ("prise_en_charge_specifique",), "frais_a_charge": ("frais_a_charge",),
-    "conditions_acces": ("conditions_acces",),
-    "dispositif_programmes_nationaux": ("dispositif_programmes_nationaux",),
-    "labels_nationaux": ("labels_nationaux",), "labels_autres": ("labels_autres",),
-    "formations_labels": ("formations_labels",), "autres_formations_labels": ("autres_formations_labels",),
-    "modalites_acces": ("modalites_acces", "modalite_acces"),
-    "modalites_accompagnement": ("modalites_accompagnement",), "accessibilite": ("accessibilite",),
-    "fiche_acces_libre": ("fiche_acces_libre",), "prise_rdv": ("prise_rdv",),
-}
-
+FIELDS: dict[str, tuple[str, ...]] = SPEC.spellings()
 #: Without these a row is not a place in a commune: the column must exist, the cell must be filled.
-REQUIRED = ("id", "nom", "commune")
+REQUIRED = SPEC.required
 #: Required by the standard but not by the graph: an empty cell is a warning (an error with ``strict``).
-SCHEMA_REQUIRED = ("pivot", "code_postal", "adresse", "services", "date_maj")
+SCHEMA_REQUIRED = SPEC.schema_required
 #: Fields kept as ``schema:additionalProperty`` under their own name (no standard property fits them).
-KEPT_AS_IS = ("source", "structure_parente", "itinerance", "cle_ban", "prise_en_charge_specifique", "frais_a_charge",
-              "conditions_acces", "dispositif_programmes_nationaux", "labels_nationaux", "labels_autres",
-              "formations_labels", "autres_formations_labels", "modalites_acces", "modalites_accompagnement",
-              "accessibilite", "fiche_acces_libre", "prise_rdv")
-
-STANDARD = Standard(
-    iri=URIRef("https://github.com/LaMednum/standard-mediation-num"),
-    label="Schéma de données des lieux de médiation numérique (La MedNum, ANCT)",
-    version="1.x",
-    url="https://github.com/LaMednum/standard-mediation-num",
-)
+KEPT_AS_IS = SPEC.kept_as_is
+STANDARD = SPEC.standard
 
 #: Typology codes (data·inclusion vocabulary) with a French label; other codes are kept with the code as label.
 TYPOLOGIES = {
@@ -335,7 +310,7 @@ def import_mednum(
     output, slug = plan_paths(folder, "mednum", table.path.stem)
     report = Report()
     file = table.path.name
-    cols = resolve_columns(table, FIELDS, report, what="lieux de médiation numérique", required=REQUIRED)
+    cols = resolve_columns(table, FIELDS, report, what=SPEC.what, required=REQUIRED)
     for name in SCHEMA_REQUIRED:
         if name not in cols:
             report.add(file, 1, name, "", "error" if strict else "warning",

@@ -36,7 +36,6 @@ from .common import (
     Builder,
     ImportResult,
     SourceInfo,
-    Standard,
     blank,
     check_data_dir,
     finish,
@@ -48,6 +47,7 @@ from .csvio import CsvRow, read_csv, require_rows
 from .quirks import case_only_difference, note_encoding, year_first_dates
 from .reconcile import KnownData, Reconciler
 from .report import Report
+from .specs import load_format
 from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
     OrgId,
@@ -65,26 +65,15 @@ from .values import (
     slugify,
 )
 
+#: The format, as data (fields, required fields, standard): ``formats/scdl.toml``.
+SPEC = load_format("scdl")
 #: The SCDL Subventions fields, in the schema's order.
-FIELDS = (
-    "nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire", "idBeneficiaire",
-    "rnaBeneficiaire", "objet", "montant", "nature", "conditionsVersement", "datesPeriodeVersement", "idRAE",
-    "notificationUE", "pourcentageSubvention", "dispositifAide",
-)
-
+FIELDS = SPEC.names()
 #: Fields without which a row cannot become a grant: their column must exist and their cell must be filled.
-REQUIRED = ("nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "objet", "montant")
-
+REQUIRED = SPEC.required
 #: Fields the schema requires that the graph can do without: an empty cell is a warning (an error with ``strict``).
-SCHEMA_REQUIRED = ("nature", "conditionsVersement", "datesPeriodeVersement", "notificationUE", "pourcentageSubvention")
-
-STANDARD = Standard(
-    iri=URIRef("https://schema.data.gouv.fr/scdl/subventions/2.1.1/"),
-    label="SCDL Subventions (Socle commun des données locales), schéma des données essentielles des conventions "
-          "de subvention",
-    version="2.1.1",
-    url="https://schema.data.gouv.fr/scdl/subventions/2.1.1/documentation.html",
-)
+SCHEMA_REQUIRED = SPEC.schema_required
+STANDARD = SPEC.standard
 
 #: The two natures of aid the schema allows, with the label of their concept.
 NATURES = {"aide en numeraire": "aide en numéraire", "aide en nature": "aide en nature"}
@@ -501,7 +490,7 @@ def import_scdl(
     report = Report()
     file = table.path.name
     note_encoding(table.encoding, file, report)
-    cols = resolve_columns(table, {f: (f,) for f in FIELDS}, report, what="SCDL Subventions", required=REQUIRED)
+    cols = resolve_columns(table, SPEC.spellings(), report, what=SPEC.what, required=REQUIRED)
     for name in SCHEMA_REQUIRED:
         if name not in cols:
             report.add(file, 1, name, "", "error" if strict else "warning",
