@@ -38,11 +38,11 @@ from .common import (
 from .csvio import CsvRow, read_csv, require_rows
 from .reconcile import KnownData, Reconciler
 from .report import Report
+from .rows import RowContext
 from .specs import load_format
 from .terms import DCTERMS, DTKG, ORG, PROV, RDF, SCHEMA, XSD, lit
 from .values import (
     OrgId,
-    ValueProblem,
     clean_text,
     decimal_lexical,
     normalise_name,
@@ -105,34 +105,13 @@ class MednumRow:
 
 def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool,
                ids: dict[str, int], reconciler: Reconciler) -> MednumRow | None:
-    errors_before = len(report.errors)
-
-    def cell(name: str) -> str:
-        column = cols.get(name)
-        return row.get(column) if column else ""
-
-    def problem(name: str, reason: str, *, severity: str = "error", value: str | None = None) -> None:
-        report.add(file, row.number, cols.get(name, name), cell(name) if value is None else value, severity, reason)
-
-    def parse(name: str, parser):
-        text = cell(name)
-        if not text:
-            return None
-        try:
-            return parser(text)
-        except ValueProblem as exc:
-            problem(name, str(exc))
-            return None
-
-    for name in REQUIRED:
-        if not cell(name):
-            problem(name, "required field is empty")
+    ctx = RowContext(row, cols, report, file)
+    cell, problem, parse = ctx.cell, ctx.problem, ctx.parse
+    ctx.check_filled(REQUIRED)
     for name in SCHEMA_REQUIRED:
         if name in cols and not cell(name):
             problem(name, "required by the standard but empty", severity="error" if strict else "warning")
-    if row.extra:
-        problem("", f"has {len(row.extra)} more cell(s) than the header has columns: check the separators and "
-                "quotes of this row", value=" | ".join(row.extra))
+    ctx.check_extra_cells(": check the separators and quotes of this row")
     place_id = cell("id")
     if place_id:
         if place_id in ids:
@@ -164,7 +143,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
     pivot = cell("pivot")
     if pivot and set(pivot) != {"0"}:  # the standard's placeholder for "no SIRET": 00000000000000
         operator = parse("pivot", parse_org_id)
-    if len(report.errors) > errors_before:
+    if ctx.errors:
         return None
     return MednumRow(
         number=row.number, id=place_id, name=clean_text(cell("nom")), commune_name=clean_text(cell("commune")),

@@ -44,9 +44,10 @@ from .common import (
     resolve_columns,
 )
 from .csvio import CsvRow, read_csv, require_rows
-from .quirks import case_only_difference, note_encoding, year_first_dates
+from .quirks import case_only_difference, note_encoding
 from .reconcile import KnownData, Reconciler
 from .report import Report
+from .rows import RowContext
 from .specs import load_format
 from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
@@ -107,38 +108,16 @@ class ScdlRow:
 
 def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool) -> ScdlRow | None:
     """Parse and check one row; every problem goes to ``report``. None when the row is invalid."""
-    errors_before = len(report.errors)
-
-    def cell(name: str) -> str:
-        column = cols.get(name)
-        return row.get(column) if column else ""
-
-    def problem(name: str, reason: str, value: str | None = None, *, severity: str = "error") -> None:
-        column = cols.get(name, name)
-        report.add(file, row.number, column, cell(name) if value is None else value, severity, reason)
-
-    for name in REQUIRED:
-        if not cell(name):
-            problem(name, "required field is empty")
+    ctx = RowContext(row, cols, report, file)
+    cell, problem = ctx.cell, ctx.problem
+    ctx.check_filled(REQUIRED)
     for name in SCHEMA_REQUIRED:
         if name in cols and not cell(name):
             problem(name, "required by SCDL Subventions 2.1 but empty", severity="error" if strict else "warning")
-    if row.extra:
-        problem("", f"has {len(row.extra)} more cell(s) than the header has columns: check the separators "
-                "and quotes of this row", value=" | ".join(row.extra))
+    ctx.check_extra_cells(": check the separators and quotes of this row")
 
     def parse(name: str, parser):
-        text = cell(name)
-        if not text:
-            return None
-        if parser in (parse_date, parse_period) and (iso := year_first_dates(text)) is not None:
-            problem(name, f"date written year first with slashes: read as {iso}", severity="warning")
-            text = iso
-        try:
-            return parser(text)
-        except ValueProblem as exc:
-            problem(name, str(exc))
-            return None
+        return ctx.parse(name, parser, year_first=parser in (parse_date, parse_period))
 
     funder_siret = parse("idAttribuant", parse_siret)
     convention = parse("dateConvention", parse_date)
@@ -189,7 +168,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
     if not siret and not rna and not cell("idBeneficiaire") and not cell("rnaBeneficiaire") and cell("nomBeneficiaire"):
         problem("idBeneficiaire", "no SIRET nor RNA number: the beneficiary is known by its name only",
                 severity="warning")
-    if len(report.errors) > errors_before:
+    if ctx.errors:
         return None
     assert funder_siret is not None and convention is not None and amount is not None
     return ScdlRow(

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -45,6 +45,7 @@ from .common import (
 from .csvio import CsvRow, CsvTable, decode, read_csv, write_csv
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .report import Report
+from .rows import RowContext
 from .specs import Column, TableSpec, load_tables
 from .terms import DCTERMS, DTKG, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
@@ -131,39 +132,15 @@ class _Table:
     source: SourceInfo
 
 
-class _RowContext:
-    """Cell access and problem reporting for one row."""
+class _RowContext(RowContext):
+    """A row of one of the tables: a column the file lacks is reported under its French name."""
+
+    __slots__ = ("t",)
 
     def __init__(self, t: _Table, row: CsvRow, report: Report) -> None:
-        self.t, self.row, self.report = t, row, report
-        self.file = t.table.path.name
-        self.errors = 0
-
-    def cell(self, key: str) -> str:
-        column = self.t.cols.get(key)
-        return self.row.get(column) if column else ""
-
-    def column(self, key: str) -> str:
-        return self.t.cols.get(key) or next((c.fr for c in self.t.spec.columns if c.key == key), key)
-
-    def error(self, key: str, reason: str, value: str | None = None) -> None:
-        self.errors += 1
-        self.report.error(self.file, self.row.number, self.column(key), self.cell(key) if value is None else value,
-                          reason)
-
-    def warning(self, key: str, reason: str, value: str | None = None) -> None:
-        self.report.warning(self.file, self.row.number, self.column(key),
-                            self.cell(key) if value is None else value, reason)
-
-    def parse(self, key: str, parser: Callable[[str], object]):
-        text = self.cell(key)
-        if not text:
-            return None
-        try:
-            return parser(text)
-        except ValueProblem as exc:
-            self.error(key, str(exc))
-            return None
+        columns = {c.key: c.fr for c in t.spec.columns}
+        super().__init__(row, t.cols, report, t.table.path.name, column_of=lambda key: columns.get(key, key))
+        self.t = t
 
 
 class _TableImport:
@@ -290,12 +267,8 @@ class _TableImport:
         handler = getattr(self, f"_{t.spec.key}")
         for row in t.table.rows:
             ctx = _RowContext(t, row, self.report)
-            if row.extra:
-                ctx.error("", f"has {len(row.extra)} more cell(s) than the header has columns",
-                          value=" | ".join(row.extra))
-            for column in t.spec.columns:
-                if column.required and not ctx.cell(column.key):
-                    ctx.error(column.key, "required field is empty")
+            ctx.check_extra_cells("")
+            ctx.check_filled([c.key for c in t.spec.columns if c.required])
             if not ctx.errors:
                 handler(ctx)
             if ctx.errors and ctx.cell("id") and ctx.cell("id") not in self.ids[t.spec.key]:
