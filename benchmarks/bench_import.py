@@ -28,6 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from machine import machine  # noqa: E402
 
+from dtkg.identifiers import luhn_check_digit  # noqa: E402
+
 REPO = Path(__file__).resolve().parents[1]
 DOC = REPO / "docs" / "benchmarks.md"
 START, END = "<!-- import:start -->", "<!-- import:end -->"
@@ -37,26 +39,14 @@ FIELDS = ["nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision"
           "notificationUE", "pourcentageSubvention", "dispositifAide"]
 
 
-def _luhn_digit(digits: str) -> str:
-    """The digit that makes ``digits`` + digit pass the Luhn checksum."""
-    for d in "0123456789":
-        total = 0
-        for i, ch in enumerate(reversed(digits + d)):
-            v = int(ch) * (2 if i % 2 else 1)
-            total += v - 9 if v > 9 else v
-        if total % 10 == 0:
-            return d
-    raise AssertionError("unreachable")
-
-
 def siren(rng: random.Random) -> str:
     body = f"{rng.randrange(10_000_000, 99_999_999):08d}"
-    return body + _luhn_digit(body)
+    return body + luhn_check_digit(body)
 
 
 def siret(rng: random.Random, of: str) -> str:
     body = of + f"{rng.randrange(0, 9999):04d}"
-    return body + _luhn_digit(body)
+    return body + luhn_check_digit(body)
 
 
 def generate(path: Path, rows: int, seed: int = 42) -> None:
