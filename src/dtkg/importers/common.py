@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError
@@ -165,7 +165,8 @@ def _frozen(triple: tuple[Node, Node, Node]) -> None:
 def _as_tuples(triples: list[tuple[Node, Node, Node]]) -> set[tuple[Term, Term, Term]]:
     """The distinct triples in the writers' tuple form, each term converted once.
 
-    The importers reuse term objects (namespace terms, cached literals, the IRI of a grant in each of its triples),
+    Literals come already in tuple form (:func:`~dtkg.importers.terms.lit`); the other terms are rdflib's. The
+    importers reuse term objects (namespace terms, cached literals, the IRI of a grant in each of its triples),
     so the conversion is cached by object identity (the cache keeps the objects alive): a dictionary look-up per
     term rather than rdflib's hashing and type checks. An IRI no store would load stops the import here: it must
     never reach a data folder."""
@@ -174,8 +175,8 @@ def _as_tuples(triples: list[tuple[Node, Node, Node]]) -> set[tuple[Term, Term, 
     add = out.add
     get = cache.get
 
-    def convert(term: Node) -> Term:
-        converted = from_rdflib(term)
+    def convert(term: Node | Term) -> Term:
+        converted = term if type(term) is tuple else from_rdflib(term)
         if converted[0] == 0 and _IRI_FORBIDDEN.search(converted[1]):
             raise InputError(f"{str(term)!r} is not a valid IRI; nothing was written")
         cache[id(term)] = (term, converted)
@@ -514,7 +515,7 @@ class Builder:
         self._labelled.add(iri)
         return iri
 
-    def amount(self, subject: URIRef, value: Decimal, currency: str = "EUR") -> tuple[BNode, Literal] | None:
+    def amount(self, subject: URIRef, value: Decimal, currency: str = "EUR") -> tuple[BNode, Term] | None:
         """``schema:amount [ a schema:MonetaryAmount ; schema:value … ; schema:currency … ]`` unless the data
         already gives ``subject`` an amount (a grant stated by two files keeps one amount).
 
@@ -529,7 +530,7 @@ class Builder:
         self.add((node, SCHEMA.currency, lit(currency)))
         return node, lexical
 
-    def property_value(self, subject: URIRef, name: str, value: Literal, *,
+    def property_value(self, subject: URIRef, name: str, value: Term, *,
                        prop: URIRef = SCHEMA.additionalProperty) -> None:
         """``schema:additionalProperty [ a schema:PropertyValue ; schema:propertyID "name" ; schema:value … ]``: a
         field of the source that no standard property fits, kept under its own name."""
