@@ -25,10 +25,10 @@ from rdflib.term import Node
 from ..errors import InputError
 from ..writers import Term, from_rdflib, turtle_of_triples
 from ..namespaces import DEFAULT_BASE, PREFIXES, data_prefixes
-from .csvio import CsvTable
+from .csvio import CsvTable, read_csv, require_rows
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .report import InvalidRows, Report
-from .specs import Standard
+from .specs import FormatSpec, Standard
 from .terms import (
     DCTERMS,
     DTKG,
@@ -657,6 +657,74 @@ def finish(
         raise
     result.timings["write"] = time.perf_counter() - clock
     return result
+
+
+@dataclass
+class CsvImport:
+    """One run of an importer of a one-file format (SCDL, mednum) once its file is read and its header checked:
+    what the row converter needs (the builder, the report, the columns) and what :meth:`finish` writes."""
+
+    kind: str
+    table: CsvTable
+    data_dir: Path
+    output: Path
+    slug: str
+    report: Report
+    cols: dict[str, str]
+    builder: Builder
+    source: SourceInfo
+    timings: dict[str, float]
+    clock: float
+
+    @property
+    def file(self) -> str:
+        return self.table.path.name
+
+    def finish(self, *, rows_imported: int, skip_invalid: bool, dry_run: bool, report_path: Path | str | None,
+               imported_at: _dt.datetime | None, options: str) -> ImportResult:
+        """Record the conversion's time and write the import (see :func:`finish`)."""
+        self.timings["convert"] = time.perf_counter() - self.clock
+        return finish(kind=self.kind, builder=self.builder, report=self.report, sources=[self.source],
+                      output=self.output, data_dir=self.data_dir, rows_read=len(self.table.rows),
+                      rows_imported=rows_imported, skip_invalid=skip_invalid, dry_run=dry_run,
+                      report_path=Path(report_path) if report_path else None, imported_at=imported_at,
+                      header_title=self.table.path.name, options=options, timings=self.timings)
+
+
+def open_csv_import(spec: FormatSpec, path: Path | str, data_dir: Path | str, *, strict: bool, seed: bool,
+                    source_label: str, missing_column: str, run_key: str | None = None,
+                    note_encoding: Callable[[str, str, Report], None] | None = None) -> CsvImport:
+    """Read the CSV file of a one-file format, check its header against ``spec``, index the data folder and
+    describe the source: everything an importer does before converting its rows.
+
+    ``missing_column`` is the reason reported for a column the standard requires but the file lacks (an error
+    with ``strict``); ``run_key`` keys the organisations known by name only (default ``<kind>:<slug>``);
+    ``source_label`` names the source (``{name}`` is the file's name)."""
+    clock = time.perf_counter()
+    timings: dict[str, float] = {}
+    table = require_rows(read_csv(path))
+    timings["read"] = time.perf_counter() - clock
+    folder = check_data_dir(data_dir)
+    output, slug = plan_paths(folder, spec.kind, table.path.stem)
+    report = Report()
+    file = table.path.name
+    if note_encoding is not None:
+        note_encoding(table.encoding, file, report)
+    cols = resolve_columns(table, spec.spellings(), report, what=spec.what, required=spec.required)
+    for name in spec.schema_required:
+        if name not in cols:
+            report.add(file, 1, name, "", "error" if strict else "warning", missing_column)
+    clock = time.perf_counter()
+    known = KnownData(folder, seed=seed, exclude=[output])
+    timings["index"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    builder = Builder(Reconciler(known, run_key=run_key or f"{spec.kind}:{slug}"))
+    source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/{spec.kind}-{slug}"),
+                        label=source_label.format(name=table.path.name), table=table,
+                        local_file=f"{SOURCES_DIR}/{spec.kind}-{slug}{table.path.suffix.lower() or '.csv'}",
+                        standard=spec.standard)
+    return CsvImport(kind=spec.kind, table=table, data_dir=folder, output=output, slug=slug, report=report,
+                     cols=cols, builder=builder, source=source, timings=timings, clock=clock)
 
 
 def _column_key(name: str) -> str:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,20 +22,9 @@ from rdflib import URIRef
 
 from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
-from .common import (
-    SOURCES_DIR,
-    Builder,
-    ImportResult,
-    SourceInfo,
-    blank,
-    check_data_dir,
-    finish,
-    import_run,
-    plan_paths,
-    resolve_columns,
-)
-from .csvio import CsvRow, read_csv, require_rows
-from .reconcile import KnownData, Reconciler
+from .common import Builder, ImportResult, blank, import_run, open_csv_import
+from .csvio import CsvRow
+from .reconcile import Reconciler
 from .report import Report
 from .rows import RowContext
 from .specs import load_format
@@ -281,29 +269,11 @@ def import_mednum(
     the data (under another IRI) is reported as a possible duplicate. Same options and errors as
     :func:`~dtkg.importers.scdl.import_scdl`.
     """
-    clock = time.perf_counter()
-    timings: dict[str, float] = {}
-    table = require_rows(read_csv(path))
-    timings["read"] = time.perf_counter() - clock
-    folder = check_data_dir(data_dir)
-    output, slug = plan_paths(folder, "mednum", table.path.stem)
-    report = Report()
-    file = table.path.name
-    cols = resolve_columns(table, FIELDS, report, what=SPEC.what, required=REQUIRED)
-    for name in SCHEMA_REQUIRED:
-        if name not in cols:
-            report.add(file, 1, name, "", "error" if strict else "warning",
-                       "column required by the standard is missing")
-    clock = time.perf_counter()
-    known = KnownData(folder, seed=seed, exclude=[output])
-    timings["index"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    reconciler = Reconciler(known, run_key=f"mednum:{slug}")
-    builder = Builder(reconciler)
-    source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/mednum-{slug}"),
-                        label=f"Lieux de médiation numérique : fichier {table.path.name}", table=table,
-                        local_file=f"{SOURCES_DIR}/mednum-{slug}{table.path.suffix.lower() or '.csv'}",
-                        standard=STANDARD)
+    run = open_csv_import(SPEC, path, data_dir, strict=strict, seed=seed,
+                          source_label="Lieux de médiation numérique : fichier {name}",
+                          missing_column="column required by the standard is missing")
+    table, report, cols, file, builder, source = run.table, run.report, run.cols, run.file, run.builder, run.source
+    reconciler = builder.r
     writer = _MednumWriter(builder, source.iri, report, file)
     ids: dict[str, int] = {}
     imported = 0
@@ -316,9 +286,5 @@ def import_mednum(
             advance(1)
     if not table.rows:
         report.warning(file, 1, "", "", "the file has a header but no data rows")
-    timings["convert"] = time.perf_counter() - clock
-    return finish(kind="mednum", builder=builder, report=report, sources=[source], output=output, data_dir=folder,
-                  rows_read=len(table.rows), rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run,
-                  report_path=Path(report_path) if report_path else None, imported_at=imported_at,
-                  header_title=table.path.name, options=f"strict={strict}",
-                  timings=timings)
+    return run.finish(rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run, report_path=report_path,
+                      imported_at=imported_at, options=f"strict={strict}")

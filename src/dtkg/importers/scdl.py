@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import time
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -31,21 +30,9 @@ from rdflib import URIRef
 from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
 from ..summary import format_amount
-from .common import (
-    SOURCES_DIR,
-    Builder,
-    ImportResult,
-    SourceInfo,
-    blank,
-    check_data_dir,
-    finish,
-    import_run,
-    plan_paths,
-    resolve_columns,
-)
-from .csvio import CsvRow, read_csv, require_rows
+from .common import Builder, ImportResult, blank, import_run, open_csv_import
+from .csvio import CsvRow
 from .quirks import case_only_difference, note_encoding
-from .reconcile import KnownData, Reconciler
 from .report import Report
 from .rows import RowContext
 from .specs import load_format
@@ -460,35 +447,16 @@ def import_scdl(
     an SCDL CSV. ``strict`` makes empty fields that the schema requires (``nature``…) errors instead of warnings;
     ``dry_run`` checks and converts without writing; ``report_path`` receives the report as CSV in every case.
     """
-    clock = time.perf_counter()
-    timings: dict[str, float] = {}
-    table = require_rows(read_csv(path))
-    timings["read"] = time.perf_counter() - clock
-    folder = check_data_dir(data_dir)
-    output, slug = plan_paths(folder, "scdl", table.path.stem)
-    report = Report()
-    file = table.path.name
-    note_encoding(table.encoding, file, report)
-    cols = resolve_columns(table, SPEC.spellings(), report, what=SPEC.what, required=REQUIRED)
-    for name in SCHEMA_REQUIRED:
-        if name not in cols:
-            report.add(file, 1, name, "", "error" if strict else "warning",
-                       "column required by SCDL Subventions 2.1 is missing")
+    # one run key for every SCDL file: an organisation known by its name only is the same resource in every file
+    # that names it the same way, so that a grant published in two files keeps one beneficiary
+    run = open_csv_import(SPEC, path, data_dir, strict=strict, seed=seed, run_key="scdl",
+                          source_label="Subventions au format SCDL : fichier {name}",
+                          missing_column="column required by SCDL Subventions 2.1 is missing",
+                          note_encoding=note_encoding)
+    table, report, cols, file, builder, source = run.table, run.report, run.cols, run.file, run.builder, run.source
     if "idBeneficiaire" not in cols and "rnaBeneficiaire" not in cols:
         report.warning(file, 1, "idBeneficiaire", "", "no idBeneficiaire nor rnaBeneficiaire column: "
                        "beneficiaries are known by their names only")
-    clock = time.perf_counter()
-    known = KnownData(folder, seed=seed, exclude=[output])
-    timings["index"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    # one key for every SCDL file: an organisation known by its name only is the same resource in every file
-    # that names it the same way, so that a grant published in two files keeps one beneficiary
-    reconciler = Reconciler(known, run_key="scdl")
-    builder = Builder(reconciler)
-    source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/scdl-{slug}"),
-                        label=f"Subventions au format SCDL : fichier {table.path.name}", table=table,
-                        local_file=f"{SOURCES_DIR}/scdl-{slug}{table.path.suffix.lower() or '.csv'}",
-                        standard=STANDARD)
     writer = _ScdlWriter(builder, source.iri, report, file)
     imported = 0
     decisions: dict[tuple[str, ...], list[ScdlRow]] = {}
@@ -512,9 +480,5 @@ def import_scdl(
             writer.write_decision(rows)
     if not table.rows:
         report.warning(file, 1, "", "", "the file has a header but no data rows")
-    timings["convert"] = time.perf_counter() - clock
-    return finish(kind="scdl", builder=builder, report=report, sources=[source], output=output, data_dir=folder,
-                  rows_read=len(table.rows), rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run,
-                  report_path=Path(report_path) if report_path else None, imported_at=imported_at,
-                  header_title=table.path.name, options=f"strict={strict}",
-                  timings=timings)
+    return run.finish(rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run, report_path=report_path,
+                      imported_at=imported_at, options=f"strict={strict}")
