@@ -57,3 +57,39 @@ def test_the_column_reference_is_up_to_date() -> None:
     for t in load_tables().tables:
         for c in t.columns:
             assert f"| `{c.fr}` | `{c.en}` |" in text
+
+
+def test_run_import_runs_each_format_of_the_registry(tmp_path: Path) -> None:
+    import datetime as dt
+
+    import pytest
+
+    from dtkg.errors import InputError
+    from dtkg.importers import FORMATS, run_import
+
+    fixtures = Path(__file__).parent / "fixtures" / "import"
+    when = dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc)
+    inputs = {"scdl": fixtures / "scdl-valid.csv", "mednum": fixtures / "mednum-valid.csv",
+              "table": fixtures / "tables-fictional"}
+    assert set(FORMATS) == set(inputs)
+    for kind, source in inputs.items():
+        result = run_import(kind, source, tmp_path / kind, imported_at=when, skip_invalid=True)
+        assert result.kind == kind and result.output.name.startswith(f"{kind}-")
+        expected = fixtures / "expected" / f"{'tables-fictional' if kind == 'table' else source.stem}.ttl"
+        assert result.output.read_bytes() == expected.read_bytes()
+    with pytest.raises(InputError, match="unknown import format 'csv'"):
+        run_import("csv", inputs["scdl"], tmp_path / "x")
+
+
+def test_every_format_of_the_registry_is_a_command_with_its_help() -> None:
+    from click.testing import CliRunner
+
+    from dtkg.cli import cli
+    from dtkg.importers import FORMATS
+
+    for kind, fmt in FORMATS.items():
+        out = CliRunner().invoke(cli, ["import", kind, "--help"])
+        assert out.exit_code == 0, out.output
+        assert fmt.help.splitlines()[0] in " ".join(out.output.split())  # rewrapped to the terminal
+        assert ("--strict" in out.output) == fmt.strict
+        assert ("--template" in out.output) == fmt.templates
