@@ -445,82 +445,56 @@ def _run_import(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     _print_import(result)
 
 
-@import_group.command(name="scdl")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.csv")
-@_import_options
-@_strict_option
-def import_scdl_command(file: Path, data_dir: Path, skip_invalid: bool, dry_run: bool, report_path: Path | None,
-                        strict: bool) -> None:
-    """Import grants published with the SCDL Subventions schema (2.x) as schema:MonetaryGrant.
+def _add_import_command(fmt: Any) -> None:
+    """``dtkg import <kind>`` for one format of the registry (:mod:`dtkg.importers.registry`): its argument (a CSV
+    file or a folder), the shared options, and the options the format takes."""
 
-    Funders and beneficiaries are identified by SIREN (the first 9 digits of idAttribuant/idBeneficiaire) or by
-    rnaBeneficiaire, and are the same resources as the organisations of the data with that number. Amounts may
-    be written 6421.00 or "6 421,00"; dates YYYY-MM-DD or DD/MM/YYYY (YYYY/MM/DD with a warning).
+    def command(path: Path | None, data_dir: Path, skip_invalid: bool, dry_run: bool, report_path: Path | None,
+                strict: bool = False, template_dir: Path | None = None, lang: str = "fr") -> None:
+        if fmt.templates and template_dir is not None:
+            from .importers import write_templates
 
-    \b
-    Examples:
-      dtkg import scdl subventions-2023.csv --data data
-      dtkg import scdl export.csv --skip-invalid --report rejets.csv
-    """
-    from .importers import import_scdl
+            for written in write_templates(template_dir, lang=lang):
+                click.echo(f"Wrote {written}")
+            return
+        if path is None:
+            raise InputError("give the folder of tables to import (DIR), or --template OUTDIR to write the templates")
+        options: dict[str, Any] = {"skip_invalid": skip_invalid, "dry_run": dry_run}
+        if fmt.strict:
+            options["strict"] = strict
+        options["report_path"] = report_path
+        if fmt.progress:
+            options["progress"] = True
+        _run_import(fmt.importer(), path, data_dir, **options)
 
-    _run_import(import_scdl, file, data_dir, skip_invalid=skip_invalid, strict=strict, dry_run=dry_run,
-                report_path=report_path, progress=True)
-
-
-@import_group.command(name="mednum")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.csv")
-@_import_options
-@_strict_option
-def import_mednum_command(file: Path, data_dir: Path, skip_invalid: bool, dry_run: bool, report_path: Path | None,
-                          strict: bool) -> None:
-    """Import places of digital mediation (lieux de médiation numérique, standard 1.x) as org:Site/schema:Place.
-
-    Each place is put in its commune (code_insee), with its address, coordinates, services (SKOS concepts),
-    typology (TIERS_LIEUX makes it a dtkg:TiersLieu) and operating organisation (pivot: SIRET or RNA).
-    Multi-valued cells are separated by | (or ;).
-
-    \b
-    Example:
-      dtkg import mednum lieux-de-mediation-numerique.csv --data data
-    """
-    from .importers import import_mednum
-
-    _run_import(import_mednum, file, data_dir, skip_invalid=skip_invalid, strict=strict, dry_run=dry_run,
-                report_path=report_path, progress=True)
+    command.__doc__ = fmt.help
+    command.__name__ = f"import_{fmt.kind}_command"
+    if fmt.templates:
+        command = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+                               help="Language of the column names of the templates written by --template.")(command)
+        command = click.option("--template", "template_dir", type=click.Path(path_type=Path, file_okay=False),
+                               default=None, metavar="OUTDIR",
+                               help="Write the empty templates into OUTDIR (which must not hold them yet) and "
+                               "stop.")(command)
+    if fmt.strict:
+        command = _strict_option(command)
+    command = _import_options(command)
+    if fmt.reads_folder:
+        command = click.argument("path", type=click.Path(path_type=Path, file_okay=False), metavar="DIR",
+                                 required=not fmt.templates)(command)
+    else:
+        command = click.argument("path", type=click.Path(path_type=Path, dir_okay=False), metavar="FILE.csv")(command)
+    import_group.command(name=fmt.kind)(command)
 
 
-@import_group.command(name="table")
-@click.argument("folder", type=click.Path(path_type=Path, file_okay=False), metavar="DIR", required=False)
-@_import_options
-@click.option("--template", "template_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              metavar="OUTDIR", help="Write the empty templates into OUTDIR (which must not hold them yet) and stop.")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
-              help="Language of the column names of the templates written by --template.")
-def import_table_command(folder: Path | None, data_dir: Path, skip_invalid: bool, dry_run: bool,
-                         report_path: Path | None, template_dir: Path | None, lang: str) -> None:
-    """Import the facts of a press release written in CSV tables (no RDF to write).
+def _add_import_commands() -> None:
+    from .importers.registry import FORMATS
 
-    DIR holds any of sources.csv, organisations.csv, personnes.csv (people.csv), lieux.csv (places.csv),
-    roles.csv and subventions.csv (grants.csv), one header row each; column names may be French or English.
-    Rows refer to each other by their id, and to the resources of the data by their id (cud,
-    region-hauts-de-france…) or SIREN. Each row may name its source and quote it word for word.
+    for fmt in FORMATS.values():
+        _add_import_command(fmt)
 
-    \b
-    Examples:
-      dtkg import table --template mes-tableaux        # write the empty templates
-      dtkg import table mes-tableaux --data data       # import them once filled in
-    """
-    from .importers import import_tables, write_templates
 
-    if template_dir is not None:
-        for path in write_templates(template_dir, lang=lang):
-            click.echo(f"Wrote {path}")
-        return
-    if folder is None:
-        raise InputError("give the folder of tables to import (DIR), or --template OUTDIR to write the templates")
-    _run_import(import_tables, folder, data_dir, skip_invalid=skip_invalid, dry_run=dry_run,
-                report_path=report_path)
+_add_import_commands()
 
 
 @cli.group(name="reconcile")

@@ -11,6 +11,7 @@ from pathlib import Path
 from rdflib import Graph, Literal
 from rdflib.term import Node
 
+from .identifiers import siren_is_valid
 from .namespaces import DTKG, OA
 
 
@@ -78,19 +79,6 @@ def _read_text(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
-
-
-def siren_is_valid(siren: str) -> bool:
-    """True when ``siren`` is 9 digits passing the Luhn checksum that INSEE uses for SIREN numbers."""
-    if len(siren) != 9 or not siren.isdigit():
-        return False
-    if siren == "356000000":  # La Poste: the one SIREN that INSEE allows outside the Luhn rule
-        return True
-    total = 0
-    for i, ch in enumerate(reversed(siren)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
 
 
 def check_identifiers(graph: Graph) -> Iterator[SourceProblem]:

@@ -275,6 +275,14 @@ def to_turtle(graph: Graph, prefixes: dict[str, str] | None = None) -> str:
     return writer.header(prefixes) + body
 
 
+def turtle_of_triples(triples: Iterable[Triple], prefixes: dict[str, str]) -> str:
+    """Deterministic Turtle for triples already in tuple form (see :data:`Term`), as :func:`to_turtle` writes
+    them: for callers that build tuples directly and need no rdflib graph (the importers)."""
+    writer = _Writer(triples, prefixes)
+    body = writer.render()
+    return writer.header(prefixes) + body
+
+
 def to_trig(ds: Graph, prefixes: dict[str, str] | None = None) -> str:
     """Deterministic TriG: one ``GRAPH`` block per named graph, in IRI order."""
     prefixes = prefixes if prefixes is not None else _prefixes_of(ds)

@@ -16,14 +16,39 @@ stops the import before anything is written (:class:`InvalidRows`, with the repo
 
 from __future__ import annotations
 
-from .common import ImportResult
-from .csvio import CsvRow, CsvTable, read_csv
-from .mednum import import_mednum
-from .report import InvalidRows, Report, ReportEntry
-from .scdl import import_scdl
-from .tables import TABLES, import_tables, write_templates
+from typing import TYPE_CHECKING, Any
+
+# Public names and the module that defines each, imported on first use: the command line reads the registry of
+# formats at start-up without loading rdflib and the importers.
+_EXPORTS = {
+    "ImportResult": "common", "CsvRow": "csvio", "CsvTable": "csvio", "read_csv": "csvio",
+    "import_mednum": "mednum", "InvalidRows": "report", "Report": "report", "ReportEntry": "report",
+    "import_scdl": "scdl", "TABLES": "tables", "import_tables": "tables", "write_templates": "tables",
+    "FORMATS": "registry", "ImportFormat": "registry", "run_import": "registry",
+}
 
 __all__ = [
     "import_scdl", "import_mednum", "import_tables", "write_templates", "read_csv", "ImportResult", "Report",
-    "ReportEntry", "InvalidRows", "CsvTable", "CsvRow", "TABLES",
+    "ReportEntry", "InvalidRows", "CsvTable", "CsvRow", "TABLES", "FORMATS", "ImportFormat", "run_import",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'dtkg.importers' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .common import ImportResult
+    from .csvio import CsvRow, CsvTable, read_csv
+    from .mednum import import_mednum
+    from .registry import FORMATS, ImportFormat, run_import
+    from .report import InvalidRows, Report, ReportEntry
+    from .scdl import import_scdl
+    from .tables import TABLES, import_tables, write_templates

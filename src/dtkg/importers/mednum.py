@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -23,25 +22,15 @@ from rdflib import URIRef
 
 from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
-from .common import (
-    SOURCES_DIR,
-    Builder,
-    ImportResult,
-    SourceInfo,
-    Standard,
-    blank,
-    check_data_dir,
-    finish,
-    plan_paths,
-    resolve_columns,
-)
-from .csvio import CsvRow, read_csv, require_rows
-from .reconcile import KnownData, Reconciler
+from .common import Builder, ImportResult, blank, import_run, open_csv_import
+from .csvio import CsvRow
+from .reconcile import Reconciler
 from .report import Report
+from .rows import RowContext
+from .specs import load_format
 from .terms import DCTERMS, DTKG, ORG, PROV, RDF, SCHEMA, XSD, lit
 from .values import (
     OrgId,
-    ValueProblem,
     clean_text,
     decimal_lexical,
     normalise_name,
@@ -54,43 +43,18 @@ from .values import (
     split_multi,
 )
 
+#: The format, as data (fields and the names earlier versions used, required fields, standard):
+#: ``formats/mednum.toml``.
+SPEC = load_format("mednum")
 #: Fields of the standard (1.x, and the names earlier versions used), in its order.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "id": ("id",), "pivot": ("pivot",), "nom": ("nom",), "commune": ("commune",), "code_postal": ("code_postal",),
-    "code_insee": ("code_insee",), "adresse": ("adresse",), "complement_adresse": ("complement_adresse",),
-    "latitude": ("latitude",), "longitude": ("longitude",), "cle_ban": ("cle_ban",), "typologie": ("typologie",),
-    "telephone": ("telephone",), "courriels": ("courriels", "courriel"), "site_web": ("site_web",),
-    "horaires": ("horaires",), "presentation_resume": ("presentation_resume",),
-    "presentation_detail": ("presentation_detail",), "source": ("source",), "itinerance": ("itinerance",),
-    "structure_parente": ("structure_parente",), "date_maj": ("date_maj",), "services": ("services",),
-    "publics_accueillis": ("publics_accueillis",),
-    "publics_specifiquement_adresses": ("publics_specifiquement_adresses",),
-    "prise_en_charge_specifique": ("prise_en_charge_specifique",), "frais_a_charge": ("frais_a_charge",),
-    "conditions_acces": ("conditions_acces",),
-    "dispositif_programmes_nationaux": ("dispositif_programmes_nationaux",),
-    "labels_nationaux": ("labels_nationaux",), "labels_autres": ("labels_autres",),
-    "formations_labels": ("formations_labels",), "autres_formations_labels": ("autres_formations_labels",),
-    "modalites_acces": ("modalites_acces", "modalite_acces"),
-    "modalites_accompagnement": ("modalites_accompagnement",), "accessibilite": ("accessibilite",),
-    "fiche_acces_libre": ("fiche_acces_libre",), "prise_rdv": ("prise_rdv",),
-}
-
+FIELDS: dict[str, tuple[str, ...]] = SPEC.spellings()
 #: Without these a row is not a place in a commune: the column must exist, the cell must be filled.
-REQUIRED = ("id", "nom", "commune")
+REQUIRED = SPEC.required
 #: Required by the standard but not by the graph: an empty cell is a warning (an error with ``strict``).
-SCHEMA_REQUIRED = ("pivot", "code_postal", "adresse", "services", "date_maj")
+SCHEMA_REQUIRED = SPEC.schema_required
 #: Fields kept as ``schema:additionalProperty`` under their own name (no standard property fits them).
-KEPT_AS_IS = ("source", "structure_parente", "itinerance", "cle_ban", "prise_en_charge_specifique", "frais_a_charge",
-              "conditions_acces", "dispositif_programmes_nationaux", "labels_nationaux", "labels_autres",
-              "formations_labels", "autres_formations_labels", "modalites_acces", "modalites_accompagnement",
-              "accessibilite", "fiche_acces_libre", "prise_rdv")
-
-STANDARD = Standard(
-    iri=URIRef("https://github.com/LaMednum/standard-mediation-num"),
-    label="Schéma de données des lieux de médiation numérique (La MedNum, ANCT)",
-    version="1.x",
-    url="https://github.com/LaMednum/standard-mediation-num",
-)
+KEPT_AS_IS = SPEC.kept_as_is
+STANDARD = SPEC.standard
 
 #: Typology codes (data·inclusion vocabulary) with a French label; other codes are kept with the code as label.
 TYPOLOGIES = {
@@ -129,34 +93,13 @@ class MednumRow:
 
 def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool,
                ids: dict[str, int], reconciler: Reconciler) -> MednumRow | None:
-    errors_before = len(report.errors)
-
-    def cell(name: str) -> str:
-        column = cols.get(name)
-        return row.get(column) if column else ""
-
-    def problem(name: str, reason: str, *, severity: str = "error", value: str | None = None) -> None:
-        report.add(file, row.number, cols.get(name, name), cell(name) if value is None else value, severity, reason)
-
-    def parse(name: str, parser):
-        text = cell(name)
-        if not text:
-            return None
-        try:
-            return parser(text)
-        except ValueProblem as exc:
-            problem(name, str(exc))
-            return None
-
-    for name in REQUIRED:
-        if not cell(name):
-            problem(name, "required field is empty")
+    ctx = RowContext(row, cols, report, file)
+    cell, problem, parse = ctx.cell, ctx.problem, ctx.parse
+    ctx.check_filled(REQUIRED)
     for name in SCHEMA_REQUIRED:
         if name in cols and not cell(name):
             problem(name, "required by the standard but empty", severity="error" if strict else "warning")
-    if row.extra:
-        problem("", f"has {len(row.extra)} more cell(s) than the header has columns: check the separators and "
-                "quotes of this row", value=" | ".join(row.extra))
+    ctx.check_extra_cells(": check the separators and quotes of this row")
     place_id = cell("id")
     if place_id:
         if place_id in ids:
@@ -188,7 +131,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
     pivot = cell("pivot")
     if pivot and set(pivot) != {"0"}:  # the standard's placeholder for "no SIRET": 00000000000000
         operator = parse("pivot", parse_org_id)
-    if len(report.errors) > errors_before:
+    if ctx.errors:
         return None
     return MednumRow(
         number=row.number, id=place_id, name=clean_text(cell("nom")), commune_name=clean_text(cell("commune")),
@@ -306,6 +249,7 @@ class _MednumWriter:
         b.row_annotation(src, m.number, bodies)
 
 
+@import_run
 def import_mednum(
     path: Path | str,
     data_dir: Path | str = "data",
@@ -325,29 +269,11 @@ def import_mednum(
     the data (under another IRI) is reported as a possible duplicate. Same options and errors as
     :func:`~dtkg.importers.scdl.import_scdl`.
     """
-    clock = time.perf_counter()
-    timings: dict[str, float] = {}
-    table = require_rows(read_csv(path))
-    timings["read"] = time.perf_counter() - clock
-    folder = check_data_dir(data_dir)
-    output, slug = plan_paths(folder, "mednum", table.path.stem)
-    report = Report()
-    file = table.path.name
-    cols = resolve_columns(table, FIELDS, report, what="lieux de médiation numérique", required=REQUIRED)
-    for name in SCHEMA_REQUIRED:
-        if name not in cols:
-            report.add(file, 1, name, "", "error" if strict else "warning",
-                       "column required by the standard is missing")
-    clock = time.perf_counter()
-    known = KnownData(folder, seed=seed, exclude=[output])
-    timings["index"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    reconciler = Reconciler(known, run_key=f"mednum:{slug}")
-    builder = Builder(reconciler)
-    source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/mednum-{slug}"),
-                        label=f"Lieux de médiation numérique : fichier {table.path.name}", table=table,
-                        local_file=f"{SOURCES_DIR}/mednum-{slug}{table.path.suffix.lower() or '.csv'}",
-                        standard=STANDARD)
+    run = open_csv_import(SPEC, path, data_dir, strict=strict, seed=seed,
+                          source_label="Lieux de médiation numérique : fichier {name}",
+                          missing_column="column required by the standard is missing")
+    table, report, cols, file, builder, source = run.table, run.report, run.cols, run.file, run.builder, run.source
+    reconciler = builder.r
     writer = _MednumWriter(builder, source.iri, report, file)
     ids: dict[str, int] = {}
     imported = 0
@@ -360,9 +286,5 @@ def import_mednum(
             advance(1)
     if not table.rows:
         report.warning(file, 1, "", "", "the file has a header but no data rows")
-    timings["convert"] = time.perf_counter() - clock
-    return finish(kind="mednum", builder=builder, report=report, sources=[source], output=output, data_dir=folder,
-                  rows_read=len(table.rows), rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run,
-                  report_path=Path(report_path) if report_path else None, imported_at=imported_at,
-                  header_title=table.path.name, options=f"strict={strict}",
-                  timings=timings)
+    return run.finish(rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run, report_path=report_path,
+                      imported_at=imported_at, options=f"strict={strict}")

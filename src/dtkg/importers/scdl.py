@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import time
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -31,22 +30,12 @@ from rdflib import URIRef
 from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
 from ..summary import format_amount
-from .common import (
-    SOURCES_DIR,
-    Builder,
-    ImportResult,
-    SourceInfo,
-    Standard,
-    blank,
-    check_data_dir,
-    finish,
-    plan_paths,
-    resolve_columns,
-)
-from .csvio import CsvRow, read_csv, require_rows
-from .quirks import case_only_difference, note_encoding, year_first_dates
-from .reconcile import KnownData, Reconciler
+from .common import Builder, ImportResult, blank, import_run, open_csv_import
+from .csvio import CsvRow
+from .quirks import case_only_difference, note_encoding
 from .report import Report
+from .rows import RowContext
+from .specs import load_format
 from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
     OrgId,
@@ -64,26 +53,15 @@ from .values import (
     slugify,
 )
 
+#: The format, as data (fields, required fields, standard): ``formats/scdl.toml``.
+SPEC = load_format("scdl")
 #: The SCDL Subventions fields, in the schema's order.
-FIELDS = (
-    "nomAttribuant", "idAttribuant", "dateConvention", "referenceDecision", "nomBeneficiaire", "idBeneficiaire",
-    "rnaBeneficiaire", "objet", "montant", "nature", "conditionsVersement", "datesPeriodeVersement", "idRAE",
-    "notificationUE", "pourcentageSubvention", "dispositifAide",
-)
-
+FIELDS = SPEC.names()
 #: Fields without which a row cannot become a grant: their column must exist and their cell must be filled.
-REQUIRED = ("nomAttribuant", "idAttribuant", "dateConvention", "nomBeneficiaire", "objet", "montant")
-
+REQUIRED = SPEC.required
 #: Fields the schema requires that the graph can do without: an empty cell is a warning (an error with ``strict``).
-SCHEMA_REQUIRED = ("nature", "conditionsVersement", "datesPeriodeVersement", "notificationUE", "pourcentageSubvention")
-
-STANDARD = Standard(
-    iri=URIRef("https://schema.data.gouv.fr/scdl/subventions/2.1.1/"),
-    label="SCDL Subventions (Socle commun des données locales), schéma des données essentielles des conventions "
-          "de subvention",
-    version="2.1.1",
-    url="https://schema.data.gouv.fr/scdl/subventions/2.1.1/documentation.html",
-)
+SCHEMA_REQUIRED = SPEC.schema_required
+STANDARD = SPEC.standard
 
 #: The two natures of aid the schema allows, with the label of their concept.
 NATURES = {"aide en numeraire": "aide en numéraire", "aide en nature": "aide en nature"}
@@ -117,38 +95,16 @@ class ScdlRow:
 
 def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool) -> ScdlRow | None:
     """Parse and check one row; every problem goes to ``report``. None when the row is invalid."""
-    errors_before = len(report.errors)
-
-    def cell(name: str) -> str:
-        column = cols.get(name)
-        return row.get(column) if column else ""
-
-    def problem(name: str, reason: str, value: str | None = None, *, severity: str = "error") -> None:
-        column = cols.get(name, name)
-        report.add(file, row.number, column, cell(name) if value is None else value, severity, reason)
-
-    for name in REQUIRED:
-        if not cell(name):
-            problem(name, "required field is empty")
+    ctx = RowContext(row, cols, report, file)
+    cell, problem = ctx.cell, ctx.problem
+    ctx.check_filled(REQUIRED)
     for name in SCHEMA_REQUIRED:
         if name in cols and not cell(name):
             problem(name, "required by SCDL Subventions 2.1 but empty", severity="error" if strict else "warning")
-    if row.extra:
-        problem("", f"has {len(row.extra)} more cell(s) than the header has columns: check the separators "
-                "and quotes of this row", value=" | ".join(row.extra))
+    ctx.check_extra_cells(": check the separators and quotes of this row")
 
     def parse(name: str, parser):
-        text = cell(name)
-        if not text:
-            return None
-        if parser in (parse_date, parse_period) and (iso := year_first_dates(text)) is not None:
-            problem(name, f"date written year first with slashes: read as {iso}", severity="warning")
-            text = iso
-        try:
-            return parser(text)
-        except ValueProblem as exc:
-            problem(name, str(exc))
-            return None
+        return ctx.parse(name, parser, year_first=parser in (parse_date, parse_period))
 
     funder_siret = parse("idAttribuant", parse_siret)
     convention = parse("dateConvention", parse_date)
@@ -199,7 +155,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
     if not siret and not rna and not cell("idBeneficiaire") and not cell("rnaBeneficiaire") and cell("nomBeneficiaire"):
         problem("idBeneficiaire", "no SIRET nor RNA number: the beneficiary is known by its name only",
                 severity="warning")
-    if len(report.errors) > errors_before:
+    if ctx.errors:
         return None
     assert funder_siret is not None and convention is not None and amount is not None
     return ScdlRow(
@@ -469,6 +425,7 @@ class _ScdlWriter:
         return call
 
 
+@import_run
 def import_scdl(
     path: Path | str,
     data_dir: Path | str = "data",
@@ -490,35 +447,16 @@ def import_scdl(
     an SCDL CSV. ``strict`` makes empty fields that the schema requires (``nature``…) errors instead of warnings;
     ``dry_run`` checks and converts without writing; ``report_path`` receives the report as CSV in every case.
     """
-    clock = time.perf_counter()
-    timings: dict[str, float] = {}
-    table = require_rows(read_csv(path))
-    timings["read"] = time.perf_counter() - clock
-    folder = check_data_dir(data_dir)
-    output, slug = plan_paths(folder, "scdl", table.path.stem)
-    report = Report()
-    file = table.path.name
-    note_encoding(table.encoding, file, report)
-    cols = resolve_columns(table, {f: (f,) for f in FIELDS}, report, what="SCDL Subventions", required=REQUIRED)
-    for name in SCHEMA_REQUIRED:
-        if name not in cols:
-            report.add(file, 1, name, "", "error" if strict else "warning",
-                       "column required by SCDL Subventions 2.1 is missing")
+    # one run key for every SCDL file: an organisation known by its name only is the same resource in every file
+    # that names it the same way, so that a grant published in two files keeps one beneficiary
+    run = open_csv_import(SPEC, path, data_dir, strict=strict, seed=seed, run_key="scdl",
+                          source_label="Subventions au format SCDL : fichier {name}",
+                          missing_column="column required by SCDL Subventions 2.1 is missing",
+                          note_encoding=note_encoding)
+    table, report, cols, file, builder, source = run.table, run.report, run.cols, run.file, run.builder, run.source
     if "idBeneficiaire" not in cols and "rnaBeneficiaire" not in cols:
         report.warning(file, 1, "idBeneficiaire", "", "no idBeneficiaire nor rnaBeneficiaire column: "
                        "beneficiaries are known by their names only")
-    clock = time.perf_counter()
-    known = KnownData(folder, seed=seed, exclude=[output])
-    timings["index"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-    # one key for every SCDL file: an organisation known by its name only is the same resource in every file
-    # that names it the same way, so that a grant published in two files keeps one beneficiary
-    reconciler = Reconciler(known, run_key="scdl")
-    builder = Builder(reconciler)
-    source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/scdl-{slug}"),
-                        label=f"Subventions au format SCDL : fichier {table.path.name}", table=table,
-                        local_file=f"{SOURCES_DIR}/scdl-{slug}{table.path.suffix.lower() or '.csv'}",
-                        standard=STANDARD)
     writer = _ScdlWriter(builder, source.iri, report, file)
     imported = 0
     decisions: dict[tuple[str, ...], list[ScdlRow]] = {}
@@ -542,9 +480,5 @@ def import_scdl(
             writer.write_decision(rows)
     if not table.rows:
         report.warning(file, 1, "", "", "the file has a header but no data rows")
-    timings["convert"] = time.perf_counter() - clock
-    return finish(kind="scdl", builder=builder, report=report, sources=[source], output=output, data_dir=folder,
-                  rows_read=len(table.rows), rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run,
-                  report_path=Path(report_path) if report_path else None, imported_at=imported_at,
-                  header_title=table.path.name, options=f"strict={strict}",
-                  timings=timings)
+    return run.finish(rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run, report_path=report_path,
+                      imported_at=imported_at, options=f"strict={strict}")

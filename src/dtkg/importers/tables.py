@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -35,16 +35,18 @@ from .common import (
     ImportResult,
     SourceInfo,
     Staged,
-    Standard,
     blank,
     check_data_dir,
     finish,
+    import_run,
     plan_paths,
     resolve_columns,
 )
 from .csvio import CsvRow, CsvTable, decode, read_csv, write_csv
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .report import Report
+from .rows import RowContext
+from .specs import Column, TableSpec, load_tables
 from .terms import DCTERMS, DTKG, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
     OrgId,
@@ -68,151 +70,13 @@ from .values import (
 )
 
 
-@dataclass(frozen=True)
-class Column:
-    """One column of a table: its French and English names, whether it must be filled, what it holds."""
-
-    key: str
-    fr: str
-    en: str
-    required: bool
-    doc: str
-    example: str = ""
-
-
-@dataclass(frozen=True)
-class TableSpec:
-    """One table: its French and English file names (and other accepted names), what one row is, its columns."""
-
-    key: str
-    fr_file: str
-    en_file: str
-    row_is: str
-    columns: tuple[Column, ...]
-    aliases: tuple[str, ...] = ()
-
-    @property
-    def files(self) -> tuple[str, ...]:
-        """Every accepted file name, French first."""
-        return tuple(dict.fromkeys((self.fr_file, self.en_file, *self.aliases)))
-
-    def fields(self) -> dict[str, tuple[str, ...]]:
-        return {c.key: (c.fr, c.en) for c in self.columns}
-
-
-_SOURCE = Column("source", "source", "source", False,
-                 "id of the document the row comes from: a row of sources.csv, or a source already in the data "
-                 "(e.g. 2019-09-28-inauguration-atelier-bourbourg)", "communique-2024-03-01")
-_QUOTE = Column("quote", "citation", "quote", False,
-                "the exact words of that source that support the row, copied character for character "
-                "(checked against the source's text)", "")
-
-TABLES: tuple[TableSpec, ...] = (
-    TableSpec("sources", "sources.csv", "sources.csv", "a document facts come from", (
-        Column("id", "identifiant", "id", True, "short id, letters, digits and dashes; the source becomes "
-               "<base>source/<id>", "communique-2024-03-01"),
-        Column("title", "titre", "title", True, "title of the document", "Inauguration du tiers-lieu …"),
-        Column("file", "fichier", "file", False, "the document's text, a .txt file in the same folder "
-               "(a copy is kept with its SHA-256; quotes are checked against it)", "communique-2024-03-01.txt"),
-        Column("url", "url", "url", False, "where the document is published", "https://…"),
-        Column("date", "date", "date", False, "date of the document: YYYY-MM-DD, DD/MM/YYYY, YYYY-MM or YYYY",
-               "2024-03-01"),
-        Column("language", "langue", "language", False, "language of the document (default fr)", "fr"),
-        Column("publisher", "editeur", "publisher", False, "who published it", "Région Hauts-de-France"),
-    )),
-    TableSpec("organisations", "organisations.csv", "organizations.csv", "an organisation", (
-        Column("id", "identifiant", "id", True, "short id used by the other tables; a new organisation becomes "
-               "<base>organisation/<id>; the id of an organisation already in the data (e.g. cud) adds to it",
-               "andyvie"),
-        Column("name", "nom", "name", True, "official name", "Andyvie"),
-        Column("acronym", "sigle", "acronym", False, "acronym or other name (skos:altLabel)", "CUD"),
-        Column("siren", "siren", "siren", False, "SIREN (9 digits) or SIRET (14 digits, cut to its SIREN), "
-               "checked with its checksum; an organisation of the data with the same SIREN is the same one",
-               "245900428"),
-        Column("rna", "rna", "rna", False, "RNA number of an association (W + 9 digits)", "W595012345"),
-        Column("kind", "type", "kind", False, "association, collectivite (local-authority), intercommunalite "
-               "(inter-municipal), organisme-public (public-body), entreprise (company) or autre (other)",
-               "association"),
-        Column("website", "site_web", "website", False, "web site (foaf:homepage)", "https://…"),
-        Column("description", "description", "description", False, "what it does, in one or two sentences", ""),
-        _SOURCE, _QUOTE,
-    )),
-    TableSpec("people", "personnes.csv", "people.csv", "a person", (
-        Column("id", "identifiant", "id", True, "short id used by roles.csv; a new person becomes "
-               "<base>person/<id>; the id of a person already in the data adds to them", "serge-roger"),
-        Column("given_name", "prenom", "given_name", False, "given name", "Serge"),
-        Column("family_name", "nom", "family_name", False, "family name, as usually written (Roger, not ROGER)",
-               "Roger"),
-        Column("label", "libelle", "label", False, "how to call someone the source does not name (e.g. Maire de "
-               "Bourbourg (non nommé)); default: given and family name", ""),
-        _SOURCE, _QUOTE,
-    )),
-    TableSpec("places", "lieux.csv", "places.csv", "a place (tiers-lieu, fablab, mediation space…)", (
-        Column("id", "identifiant", "id", True, "short id; a new place becomes <base>place/<id>; the id of a place "
-               "already in the data adds to it", "atelier-bourbourg"),
-        Column("name", "nom", "name", True, "name of the place", "L'ATELIER"),
-        Column("insee_code", "code_insee", "insee_code", False, "INSEE code of its commune (required for a new "
-               "place unless the commune's name is one the data knows)", "59094"),
-        Column("municipality", "commune", "municipality", False, "name of its commune", "Bourbourg"),
-        Column("address", "adresse", "address", False, "street address", ""),
-        Column("postal_code", "code_postal", "postal_code", False, "postal code (5 digits)", "59630"),
-        Column("latitude", "latitude", "latitude", False, "latitude, decimal degrees (WGS 84)", "50.9475"),
-        Column("longitude", "longitude", "longitude", False, "longitude, decimal degrees (WGS 84)", "2.1964"),
-        Column("third_place", "tiers_lieu", "third_place", False, "oui if it is a tiers-lieu (dtkg:TiersLieu)",
-               "oui"),
-        Column("operator", "gestionnaire", "operator", False, "organisation that runs it: an id of "
-               "organisations.csv, a SIREN/RNA, or an organisation of the data", ""),
-        Column("activities", "activites", "activities", False, "what it does, separated by |; known activities "
-               "are matched by their label", "activités inclusives"),
-        Column("description", "description", "description", False, "description", ""),
-        _SOURCE, _QUOTE,
-    )),
-    TableSpec("roles", "roles.csv", "roles.csv", "a person's role in an organisation", (
-        Column("person", "personne", "person", True, "id of personnes.csv, or of a person of the data",
-               "serge-roger"),
-        Column("organisation", "organisation", "organization", True, "id of organisations.csv, a SIREN/RNA, or an "
-               "organisation of the data", "andyvie"),
-        Column("role", "role", "role", True, "the role as the source writes it (président, vice-présidente, maire, "
-               "directrice…); known roles are matched by their label", "président"),
-        Column("portfolio", "delegation", "portfolio", False, "exact wording of the portfolio (dtkg:portfolio)",
-               ""),
-        Column("heads", "dirige", "heads", False, "oui if the person heads the organisation (org:headOf)", "oui"),
-        Column("start", "debut", "start", False, "start date (YYYY-MM-DD, YYYY-MM or YYYY)", ""),
-        Column("end", "fin", "end", False, "end date (YYYY-MM-DD, YYYY-MM or YYYY)", ""),
-        Column("id", "identifiant", "id", False, "id of the membership (default: <person>-<organisation>)", ""),
-        _SOURCE, _QUOTE,
-    ), aliases=("fonctions.csv",)),
-    TableSpec("grants", "subventions.csv", "grants.csv", "a grant", (
-        Column("id", "identifiant", "id", False, "short id; the grant becomes <base>grant/<id> (default: derived "
-               "from funder, recipient, amount, dates and purpose)", ""),
-        Column("funder", "financeur", "funder", True, "organisation that gives it: id of organisations.csv, "
-               "SIREN/RNA, or an organisation of the data", "region-hauts-de-france"),
-        Column("recipient", "beneficiaire", "recipient", True, "who or what receives it: an organisation, a place "
-               "(id of lieux.csv or of the data) or a network of the data", "atelier-bourbourg"),
-        Column("amount", "montant", "amount", True, "amount, greater than 0: 6421, 6 421,00 or 6421.00",
-               "6 421"),
-        Column("currency", "devise", "currency", False, "ISO 4217 code (default EUR)", "EUR"),
-        Column("kind", "nature", "kind", False, "fonctionnement or investissement (or another kind of aid)",
-               "investissement"),
-        Column("start", "debut", "start", False, "start (YYYY-MM-DD, YYYY-MM or YYYY)", "2019"),
-        Column("end", "fin", "end", False, "end (YYYY-MM-DD, YYYY-MM or YYYY)", "2021"),
-        Column("purpose", "objet", "purpose", False, "what it pays for (schema:description)", ""),
-        Column("label", "libelle", "label", False, "a title (default: made from funder, recipient and amount)", ""),
-        Column("call", "dispositif", "call", False, "call for projects or scheme: id of a call of the data, or its "
-               "name (a new call is created)", "tiers-lieu-du-numerique-2018"),
-        Column("part_of", "partie_de", "part_of", False, "id of a larger grant it is a share of (dcterms:isPartOf)",
-               "region-investissement-tiers-lieux"),
-        _SOURCE, _QUOTE,
-    )),
-)
+#: The tables and their columns, as data: ``formats/tables.toml`` (read by the importer, the templates and the
+#: column reference).
+_SPEC = load_tables()
+TABLES: tuple[TableSpec, ...] = _SPEC.tables
 SPECS = {spec.key: spec for spec in TABLES}
-
-STANDARD = Standard(
-    iri=URIRef(f"{DEFAULT_BASE}standard/dtkg-tables-1"),
-    label="Modèles de tableaux de dtkg (sources, organisations, personnes, lieux, rôles, subventions)",
-    version="1",
-    url="https://w3id.org/dtkg/id/standard/dtkg-tables-1",
-)
+STANDARD = _SPEC.standard
+_SOURCE, _QUOTE = _SPEC.shared["source"], _SPEC.shared["quote"]
 
 ORG_KINDS: dict[str, tuple[URIRef, ...]] = {
     "association": (ORG.FormalOrganization, DTKG.Association),
@@ -268,39 +132,15 @@ class _Table:
     source: SourceInfo
 
 
-class _RowContext:
-    """Cell access and problem reporting for one row."""
+class _RowContext(RowContext):
+    """A row of one of the tables: a column the file lacks is reported under its French name."""
+
+    __slots__ = ("t",)
 
     def __init__(self, t: _Table, row: CsvRow, report: Report) -> None:
-        self.t, self.row, self.report = t, row, report
-        self.file = t.table.path.name
-        self.errors = 0
-
-    def cell(self, key: str) -> str:
-        column = self.t.cols.get(key)
-        return self.row.get(column) if column else ""
-
-    def column(self, key: str) -> str:
-        return self.t.cols.get(key) or next((c.fr for c in self.t.spec.columns if c.key == key), key)
-
-    def error(self, key: str, reason: str, value: str | None = None) -> None:
-        self.errors += 1
-        self.report.error(self.file, self.row.number, self.column(key), self.cell(key) if value is None else value,
-                          reason)
-
-    def warning(self, key: str, reason: str, value: str | None = None) -> None:
-        self.report.warning(self.file, self.row.number, self.column(key),
-                            self.cell(key) if value is None else value, reason)
-
-    def parse(self, key: str, parser: Callable[[str], object]):
-        text = self.cell(key)
-        if not text:
-            return None
-        try:
-            return parser(text)
-        except ValueProblem as exc:
-            self.error(key, str(exc))
-            return None
+        columns = {c.key: c.fr for c in t.spec.columns}
+        super().__init__(row, t.cols, report, t.table.path.name, column_of=lambda key: columns.get(key, key))
+        self.t = t
 
 
 class _TableImport:
@@ -427,12 +267,8 @@ class _TableImport:
         handler = getattr(self, f"_{t.spec.key}")
         for row in t.table.rows:
             ctx = _RowContext(t, row, self.report)
-            if row.extra:
-                ctx.error("", f"has {len(row.extra)} more cell(s) than the header has columns",
-                          value=" | ".join(row.extra))
-            for column in t.spec.columns:
-                if column.required and not ctx.cell(column.key):
-                    ctx.error(column.key, "required field is empty")
+            ctx.check_extra_cells("")
+            ctx.check_filled([c.key for c in t.spec.columns if c.required])
             if not ctx.errors:
                 handler(ctx)
             if ctx.errors and ctx.cell("id") and ctx.cell("id") not in self.ids[t.spec.key]:
@@ -814,6 +650,7 @@ def find_tables(folder: Path, report: Report) -> list[tuple[TableSpec, Path]]:
     return found
 
 
+@import_run
 def import_tables(
     folder: Path | str,
     data_dir: Path | str = "data",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from rdflib import Literal, Namespace, URIRef
+from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS as _DCTERMS
 from rdflib.namespace import FOAF as _FOAF
 from rdflib.namespace import OWL as _OWL
@@ -56,10 +56,20 @@ DTKG = Terms(_ns.DTKG)
 IGEO = Terms(_ns.IGEO)
 
 
+_XSD_STRING = str(_XSD.string)
+
+
 @functools.lru_cache(maxsize=1 << 16)
-def lit(text: str, lang: str | None = None, datatype: URIRef | None = None) -> Literal:
-    """``Literal(text, lang=…, datatype=…)``, made once per distinct value (literals are immutable, and rdflib
-    parses every typed literal it makes: repeated values such as dates, ``EUR`` or ``row=`` prefixes add up)."""
+def lit(text: str, lang: str | None = None, datatype: URIRef | None = None) -> tuple[int, str, str, str]:
+    """The literal ``text`` (with ``lang`` or ``datatype``) in the Turtle writer's tuple form
+    (:data:`dtkg.writers.Term`: ``(1, lexical form, language, datatype)``), made once per distinct value.
+
+    The importers only write literals, never query them, so they skip rdflib's ``Literal``, which parses every
+    typed value it makes; the lexical form is kept as written (``6421.00``), and ``xsd:string`` is the plain
+    literal, as in RDF 1.1."""
     if lang:
-        return Literal(text, lang=lang)
-    return Literal(text, datatype=datatype, normalize=False) if datatype is not None else Literal(text)
+        return (1, text, lang, "")
+    if datatype is None:
+        return (1, text, "", "")
+    dt = str(datatype)
+    return (1, text, "", "" if dt == _XSD_STRING else dt)

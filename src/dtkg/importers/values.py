@@ -14,7 +14,13 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..provenance import siren_is_valid
+from ..identifiers import (  # noqa: F401  (luhn_ok, siret_is_valid: re-exported)
+    insee_commune_is_valid,
+    luhn_ok,
+    rna_is_valid,
+    siren_is_valid,
+    siret_is_valid,
+)
 
 
 class ValueProblem(ValueError):
@@ -165,25 +171,6 @@ def parse_bool(text: str) -> bool:
 _DIGITS_SEPARATORS = re.compile(r"[ \u00a0\u202f.\-]")
 
 
-def luhn_ok(digits: str) -> bool:
-    """True when the string of digits passes the Luhn checksum."""
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 else 1)
-        total += d - 9 if d > 9 else d
-    return total % 10 == 0
-
-
-def siret_is_valid(siret: str) -> bool:
-    """True when ``siret`` is 14 digits passing the Luhn checksum (La Poste's establishments, whose SIRET starts
-    with 356000000, follow their own rule instead: the sum of the digits is a multiple of 5)."""
-    if len(siret) != 14 or not siret.isdigit():
-        return False
-    if siret.startswith("356000000"):
-        return sum(int(c) for c in siret) % 5 == 0
-    return luhn_ok(siret)
-
-
 def _spreadsheet_hint(value: str, width: int) -> str:
     if re.match(r"^[0-9.,]+[eE]\+?[0-9]+$", value):
         return " (a spreadsheet wrote it in scientific notation; format the column as text)"
@@ -204,8 +191,11 @@ def parse_web_iri(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def parse_siret(text: str) -> str:
-    """A SIRET number: 14 digits (spaces allowed) with a valid checksum, whose first 9 digits are a valid SIREN."""
+    """A SIRET number: 14 digits (spaces allowed) with a valid checksum, whose first 9 digits are a valid SIREN.
+
+    Cached: a file names the same funders and beneficiaries on many rows (a refused value raises every time)."""
     raw = text.strip()
     value = _DIGITS_SEPARATORS.sub("", raw)
     if len(value) != 14 or not value.isdigit():
@@ -233,13 +223,10 @@ def parse_siren(text: str) -> str:
     return value
 
 
-_RNA = re.compile(r"^W[0-9A-Z][0-9]{8}$")
-
-
 def parse_rna(text: str) -> str:
     """An RNA number (national register of associations): W followed by 9 characters, e.g. ``W595012345``."""
     value = text.strip().upper().replace(" ", "")
-    if not _RNA.match(value):
+    if not rna_is_valid(value):
         raise ValueProblem("an RNA number is W followed by 9 digits, e.g. W595012345")
     return value
 
@@ -271,13 +258,10 @@ def parse_org_id(text: str) -> OrgId:
                        + _spreadsheet_hint(value, 14))
 
 
-_INSEE = re.compile(r"^([013-9][0-9]|2[AB1-9])[0-9]{3}$")
-
-
 def parse_insee(text: str) -> str:
     """An INSEE commune code (code officiel géographique): 5 characters, ``2A``/``2B`` for Corsica."""
     value = text.strip().upper()
-    if not _INSEE.match(value):
+    if not insee_commune_is_valid(value):
         raise ValueProblem("an INSEE commune code has 5 characters, e.g. 59094 (2A004 in Corsica)"
                            + _spreadsheet_hint(value, 5))
     return value
