@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..export import to_turtle
+from ..writers import to_turtle
 from ..namespaces import DEFAULT_BASE, PREFIXES, data_prefixes
 from .csvio import CsvTable
 from .reconcile import KnownData, OrgMatch, Reconciler
