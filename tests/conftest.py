@@ -3,7 +3,9 @@ mutate it; tests that change data work on copies)."""
 
 from __future__ import annotations
 
+import inspect
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -94,3 +96,45 @@ def browser():
         chromium = launch(playwright)
         yield chromium
         chromium.close()
+
+
+# ------------------------------------------------------------------------------------------------------ markers
+# Every test is marked here, in one place, by what it costs (see docs/development.md): the quick loop is
+# `python -m pytest -m "not browser and not external and not slow"`; CI (CI=true) runs everything.
+
+#: Fixtures that open headless Chromium, or start a process outside the test's own Python.
+BROWSER_FIXTURES = {"browser"}
+EXTERNAL_FIXTURES = {"endpoint"}  # the module-wide `dtkg serve` of test_endpoints.py and test_query_safety.py
+#: Calls, in a test's own code, that start another program: a server of tests/servers.py, a subprocess, npm.
+EXTERNAL_CALLS = re.compile(r"\b(dtkg_serve|oxigraph_server|virtuoso_server|subprocess\.(run|Popen|call|check_\w+))\(")
+#: Files whose tests are all of a kind.
+BROWSER_FILES = {"test_extract_browser.py", "test_site_browser.py", "test_views_browser.py"}
+EXTERNAL_FILES = {"test_endpoints.py"}
+SLOW_FILES: set[str] = set()
+#: Single tests (file::function) that take more than about 5 s each on an idle machine, measured with
+#: `python -m pytest --durations=60`; parametrised tests are listed once by their function.
+SLOW_TESTS: set[str] = set()
+EXTERNAL_TESTS = {"test_territory.py::test_regenerating_the_reference_gives_the_shipped_bytes"}  # npm pack
+
+
+def _calls_out(function) -> bool:
+    try:
+        return bool(EXTERNAL_CALLS.search(inspect.getsource(function)))
+    except (OSError, TypeError):
+        return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every collected test `browser`, `external` and/or `slow` by its fixtures, its file and the lists above."""
+    for item in items:
+        file = item.path.name
+        key = f"{file}::{getattr(item, 'originalname', None) or item.name}"
+        fixtures = set(getattr(item, "fixturenames", ()))
+        function = getattr(item, "function", None)
+        if file in BROWSER_FILES or fixtures & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if (file in EXTERNAL_FILES or key in EXTERNAL_TESTS or fixtures & EXTERNAL_FIXTURES
+                or (function is not None and _calls_out(function))):
+            item.add_marker(pytest.mark.external)
+        if file in SLOW_FILES or key in SLOW_TESTS:
+            item.add_marker(pytest.mark.slow)
