@@ -17,7 +17,7 @@ import click
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "cli.md"
-WIDTH = 100
+WIDTH = 100  # click leaves 2 columns free: help is wrapped at 98
 
 HEADER = """# Command-line reference
 
@@ -38,14 +38,15 @@ def walk(command: click.Command, path: tuple[str, ...]) -> list[tuple[tuple[str,
     return found
 
 
-def help_text(path: tuple[str, ...], command: click.Command) -> str:
-    """The `--help` of one command, as a terminal of ``WIDTH`` columns prints it."""
-    parent = None
-    for depth, name in enumerate(path):
-        ctx = click.Context(command if depth == len(path) - 1 else click.Command(name), info_name=name, parent=parent,
-                            terminal_width=WIDTH, max_content_width=WIDTH)
-        parent = ctx
-    return command.get_help(parent).rstrip() + "\n"
+def help_text(root: click.Command, path: tuple[str, ...]) -> str:
+    """The `--help` of the command at ``path``, as `dtkg ... --help` prints it on a terminal of ``WIDTH`` columns or more:
+    each context made with its command's own settings (``-h``, content width), as click makes them."""
+    ctx = click.Context(root, info_name=path[0], terminal_width=WIDTH - 2, **root.context_settings)
+    command = root
+    for name in path[1:]:
+        command = command.get_command(ctx, name)  # type: ignore[attr-defined]
+        ctx = click.Context(command, info_name=name, parent=ctx, **command.context_settings)
+    return command.get_help(ctx).rstrip() + "\n"
 
 
 def reference() -> str:
@@ -57,7 +58,7 @@ def reference() -> str:
     commands = walk(cli, ("dtkg",))
     parts.append("\n".join(f"- [`{' '.join(p)}`](#{'-'.join(p)})" for p, _ in commands) + "\n")
     for path, command in commands:
-        parts.append(f'<a id="{"-".join(path)}"></a>\n\n## `{" ".join(path)}`\n\n```text\n{help_text(path, command)}```\n')
+        parts.append(f'<a id="{"-".join(path)}"></a>\n\n## `{" ".join(path)}`\n\n```text\n{help_text(cli, path)}```\n')
     return "\n".join(parts)
 
 
