@@ -3,12 +3,14 @@
 The library in a few functions (the command line is a thin shell over them)::
 
     import dtkg
-    ds = dtkg.load_dataset(["my-data/"])          # ontology + seed data + your files, one named graph per file
+    ds = dtkg.load_dataset()                        # ontology + seed data (+ your folders), one named graph per file
     report = dtkg.validate(ds)                      # SHACL + sources + quotes; report.conforms, report.lines()
-    for row in dtkg.run_query(ds, "funding-by-place"):   # a saved query's name, a .rq path or SPARQL text
-        print(row)
-    dtkg.export(ds, "out/graph.ttl")                # deterministic Turtle, written atomically
-    result = dtkg.build(["my-data/"], "out")        # all of the above, as `dtkg build` does
+    for row in dtkg.run_query(ds, "total-by-funder"):   # a saved query's name, a .rq path or SPARQL text
+        print(row.funderLabel, row.total)
+    dtkg.export(ds, "graph.ttl", "turtle")          # deterministic Turtle, written atomically
+
+The public names are listed in ``__all__`` and described in docs/python-api.md; everything else lives in the
+module that owns it (``dtkg.importers``, ``dtkg.params``, ``dtkg.territory``…) and may change.
 """
 
 from __future__ import annotations
@@ -17,21 +19,27 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# Public names and the module that defines each: imported on first use, so that `import dtkg` stays cheap.
+# Public names and the module that defines each. They are imported on first use, so that `import dtkg` stays cheap,
+# and no module has the name of a public function: importing `dtkg.writers` never hides `dtkg.export`.
 _EXPORTS = {
-    "load_dataset": "load", "parse_file": "load", "union_graph": "load", "configured_base": "load",
-    "validate": "validation", "Report": "validation", "Violation": "validation",
-    "run_query": "query", "resolve_query": "query", "format_result": "query", "saved_queries": "query",
-    "parse_param": "query",
-    "export": "writers", "serialize": "writers", "to_turtle": "writers", "write_atomic": "writers",
-    "summarize": "summary", "format_amount": "summary",
-    "build": "pipeline", "BuildResult": "pipeline",
-    "label_of": "labels",
-    "to_networkx": "network", "network_view": "network", "ego_view": "network",
-    "analyse": "analysis", "view": "views", "write_view": "views",
-    "open_store": "load", "ox_store": "load",
+    # load and stores
+    "load_dataset": "load", "union_graph": "load", "open_store": "load",
+    # validate
+    "validate": "validation", "Report": "validation",
+    # queries
+    "run_query": "query", "saved_queries": "query",
+    # export
+    "export": "writers", "serialize": "writers",
+    # build
+    "build": "pipeline", "BuildResult": "pipeline", "summarize": "summary",
+    # views and site
+    "to_networkx": "network", "network_view": "network", "ego_view": "network", "analyse": "analysis",
+    "view": "views", "write_view": "views", "write_site": "site",
+    # endpoints
     "serve": "server", "push": "remote", "query_endpoint": "remote",
-    "DtkgError": "errors", "InputError": "errors", "ValidationFailed": "errors",
+    # errors
+    "DtkgError": "errors", "InputError": "errors", "ValidationFailed": "errors", "QueryTimeout": "query",
+    "RemoteError": "remote",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
@@ -48,17 +56,21 @@ def __getattr__(name: str) -> Any:
     return value
 
 
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import BuildResult, build
-    from .errors import DtkgError, InputError, ValidationFailed
-    from .writers import export, serialize, to_turtle, write_atomic
     from .analysis import analyse
-    from .labels import label_of
+    from .errors import DtkgError, InputError, ValidationFailed
+    from .load import load_dataset, open_store, union_graph
     from .network import ego_view, network_view, to_networkx
-    from .remote import push, query_endpoint
+    from .pipeline import BuildResult, build
+    from .query import QueryTimeout, run_query, saved_queries
+    from .remote import RemoteError, push, query_endpoint
     from .server import serve
+    from .site import write_site
+    from .summary import summarize
+    from .validation import Report, validate
     from .views import view, write_view
-    from .load import configured_base, load_dataset, open_store, ox_store, parse_file, union_graph
-    from .query import format_result, parse_param, resolve_query, run_query, saved_queries
-    from .summary import format_amount, summarize
-    from .validation import Report, Violation, validate
+    from .writers import export, serialize

@@ -7,7 +7,7 @@ folder, and writes one deterministic Turtle file per source under ``<data>/impor
 and its SHA-256, so that ``dtkg build`` picks the facts up and a reviewer sees them as a diff::
 
     from dtkg.importers import import_scdl, import_mednum, import_tables
-    result = import_scdl("subventions-2023.csv", "data")            # → data/imports/scdl-subventions-2023.ttl
+    result = import_scdl("tests/fixtures/import/scdl-valid.csv", "data")   # → data/imports/scdl-scdl-valid.ttl
     print(result.summary()); print("\\n".join(result.report.lines()))
 
 A row with an error (bad SIRET checksum, amount not a positive number, impossible date, missing required field…)
