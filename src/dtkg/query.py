@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -91,9 +92,15 @@ def _file_text(path: Path) -> str | None:
         stat = path.stat()
     except OSError:
         return None
-    if not path.is_file():
+    if not S_ISREG(stat.st_mode):
         return None
     return _read_text(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_queries() -> Path:
+    """The folder of the shipped queries, found once (finding it resolves paths on disk)."""
+    return queries_dir()
 
 
 @functools.lru_cache(maxsize=512)
@@ -111,7 +118,7 @@ def resolve_query(q: str, folder: Path | None = None) -> str:
     if _QUERY_FORM.match(q) or _UPDATE_FORM.match(q):
         return q  # updates are returned so that check_query can refuse them with a clear message
     if _SAVED_NAME.match(q):  # the usual case: one file, no listing of the folder
-        text = _file_text((folder or queries_dir()) / f"{q}.rq")
+        text = _file_text((folder or _shipped_queries()) / f"{q}.rq")
         if text is not None:
             return text
     names = {s.name: s for s in saved_queries(folder)}
