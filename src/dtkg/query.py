@@ -344,7 +344,7 @@ class _FromOxigraph:
             pass
         ox = self._ox
         if isinstance(term, ox.NamedNode):
-            out = URIRef(term.value)
+            out = str.__new__(URIRef, term.value)  # Oxigraph's IRIs are valid: skip URIRef's check of the text
         elif isinstance(term, ox.BlankNode):
             out = BNode(term.value)
         elif isinstance(term, ox.Literal):
