@@ -142,17 +142,29 @@ def machine() -> str:
             f"{load[0]:.1f} at the end of the run")
 
 
-def table(results: dict) -> str:
-    lines = ["| saved query | rows | run_query | raw pyoxigraph (best form) | overhead per call | ratio |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+def table(results: dict, before: dict | None = None) -> str:
+    """Markdown table of ``results``; with ``before`` (the same benchmark run on an earlier version, given with
+    ``--before``), its overhead and ratio too."""
+    old = {q["name"]: q for q in (before or {}).get("queries", [])}
+    head = "| saved query | rows | run_query | raw pyoxigraph (best form) | overhead per call | ratio |"
+    rule = "| --- | ---: | ---: | ---: | ---: | ---: |"
+    if old:
+        head += " before: overhead | before: ratio |"
+        rule += " ---: | ---: |"
+    lines = [head, rule]
     for q in results["queries"]:
-        lines.append(f"| `{q['name']}` | {q['rows']:,} | {q['dtkg_s'] * 1000:,.2f} ms | "
-                     f"{q['raw_s'] * 1000:,.2f} ms ({q['raw_form']}) | {(q['dtkg_s'] - q['raw_s']) * 1000:,.2f} ms | "
-                     f"{q['dtkg_s'] / q['raw_s']:.2f} |")
+        line = (f"| `{q['name']}` | {q['rows']:,} | {q['dtkg_s'] * 1000:,.2f} ms | "
+                f"{q['raw_s'] * 1000:,.2f} ms ({q['raw_form']}) | {(q['dtkg_s'] - q['raw_s']) * 1000:,.2f} ms | "
+                f"{q['dtkg_s'] / q['raw_s']:.2f} |")
+        if old:
+            b = old.get(q["name"])
+            line += (f" {(b['dtkg_s'] - b['raw_s']) * 1000:,.2f} ms | {b['dtkg_s'] / b['raw_s']:.2f} |" if b
+                     else " – | – |")
+        lines.append(line)
     return "\n".join(lines)
 
 
-def write_doc(results: dict) -> None:
+def write_doc(results: dict, before: dict | None = None, note: str = "") -> None:
     section = "\n".join([
         START,
         "## Saved queries",
@@ -161,9 +173,9 @@ def write_doc(results: dict) -> None:
         f"{results['triples']:,} triples in one in-memory Oxigraph store, {time.strftime('%Y-%m-%d')}; "
         f"{results['machine']}. The machine was shared (loaded) during the run: the ratios, measured alternately "
         "in one process on the same store, are the figures to read. Medians of the runs (one run for calls over "
-        "the time budget).",
+        "the time budget)." + (" " + note if note else ""),
         "",
-        table(results),
+        table(results, before),
         "",
         END,
     ])
@@ -186,14 +198,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated saved query names (default: all)")
     parser.add_argument("--write", action="store_true", help="write the section of docs/benchmarks.md")
     parser.add_argument("--json", type=Path, help="also save the raw figures to this file")
+    parser.add_argument("--report", type=Path, help="re-render the table of a saved --json file (no measuring)")
+    parser.add_argument("--before", type=Path, help="a --json file of an earlier version, shown alongside")
+    parser.add_argument("--note", default="", help="a sentence added to the section (how the figures were taken)")
     args = parser.parse_args(argv)
-    results = measure(args.size, args.runs, args.budget, [n for n in args.only.split(",") if n])
-    results["machine"] = machine()
-    print(table(results))
-    if args.json:
+    if args.report:
+        results = json.loads(args.report.read_text(encoding="utf-8"))
+    else:
+        results = measure(args.size, args.runs, args.budget, [n for n in args.only.split(",") if n])
+        results["machine"] = machine()
+    before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
+    print(table(results, before))
+    if args.json and not args.report:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
     if args.write:
-        write_doc(results)
+        write_doc(results, before, args.note)
     return 0
 
 
