@@ -289,8 +289,9 @@ def _substitutable(query: str, names: frozenset[str]) -> bool:
     value, so its safety verdict is kept) with the same answer as a ``VALUES`` block opening the outermost group.
 
     Oxigraph substitutes the variables that the outermost ``SELECT`` projects (SPARQL 1.2's SEP-0007 pre-binding):
-    the bound term is then known wherever the variable occurs, sub-queries included, so the engine starts from it.
-    A variable read only by ``BOUND(…)`` is left to ``VALUES`` (pre-binding and a join differ there)."""
+    the bound term is then known wherever the variable occurs, so a grouped query starts from it instead of joining
+    a ``VALUES`` block with its groups. A variable read only by ``BOUND(…)`` is left to ``VALUES`` (pre-binding and
+    a join differ there)."""
     from .sparql_text import mask
 
     masked = mask(query)
@@ -307,7 +308,10 @@ def _substitutable(query: str, names: frozenset[str]) -> bool:
         projection = shorter
     plain = set(re.findall(r"(?<![\w])[?$]([A-Za-z_][A-Za-z0-9_]*)", projection))
     bound = set(re.findall(r"(?<![\w:?$])BOUND\s*\(\s*[?$]([A-Za-z_][A-Za-z0-9_]*)", masked, re.IGNORECASE))
-    return names <= plain and not names & bound
+    # Measured at 1M triples: a substitution is 7x faster than VALUES where the outermost query groups
+    # (organisation-by-siren) and up to 200x slower where it does not (quote-behind-fact): only the former use it.
+    grouped = re.search(r"(?<![\w:?$])GROUP\s+BY(?![\w:])", masked[masked.rfind("}"):], re.IGNORECASE)
+    return bool(grouped) and names <= plain and not names & bound
 
 
 def _ox_term(term: Node):
