@@ -169,7 +169,7 @@ def write_doc(results: dict, before: dict | None = None, note: str = "") -> None
         START,
         "## Saved queries",
         "",
-        f"`benchmarks/bench_queries.py --size {results['size']} --runs {results['runs']}`, "
+        f"`benchmarks/bench_queries.py --size {results['size']}`, runs: {results['runs']}; "
         f"{results['triples']:,} triples in one in-memory Oxigraph store, {time.strftime('%Y-%m-%d')}; "
         f"{results['machine']}. The machine was shared (loaded) during the run: the ratios, measured alternately "
         "in one process on the same store, are the figures to read. Medians of the runs (one run for calls over "
