@@ -139,12 +139,16 @@ class _Describer:
                       for exact in context.objects(selector, OA.exact)]
             for body in context.objects(annotation, OA.hasBody):
                 self.quotes[body].extend(sorted(exacts))
+        for quotes in self.quotes.values():  # annotations are blank nodes: their order changes from run to run
+            quotes.sort()
         self.inferred: dict[Node, list[tuple[str, str]]] = defaultdict(list)
         for statement in context.subjects(RDF.type, RDF.Statement):
             subject, predicate = context.value(statement, RDF.subject), context.value(statement, RDF.predicate)
             comment = context.value(statement, RDFS.comment)
             if subject is not None and predicate is not None and comment is not None:
                 self.inferred[subject].append((f"déduit ({predicate_label(context, predicate)})", str(comment)))
+        for reasons in self.inferred.values():
+            reasons.sort()
         self.machinery = _machinery(context)
         self._types: dict[Node, str] = {}
         self._labels: dict[Node, str] = {}

@@ -374,12 +374,56 @@ def serialize(data: Dataset | Graph, fmt: str = "turtle") -> bytes:
         return to_turtle(data).encode("utf-8")
     if fmt == "nt":
         return to_ntriples(data).encode("utf-8")
-    from .load import union_graph
-
-    graph = union_graph(data) if isinstance(data, Dataset) else data
+    graph = _canonical_graph(data)
     if fmt == "jsonld":
         return to_jsonld(graph)
-    return graph.serialize(format="pretty-xml", encoding="utf-8")
+    xml = graph.serialize(format="pretty-xml", encoding="utf-8")
+    # rdflib declares the namespaces in the order of a set of IRIs (which changes with the hash seed): sorted here
+    return re.sub(rb"(?<=<rdf:RDF\n)(?:  xmlns:[^\n]*\n)+",
+                  lambda m: b"".join(sorted(m.group().splitlines(keepends=True))), xml, count=1)
+
+
+def _order(term) -> tuple:
+    if isinstance(term, Literal):
+        return (2, str(term), term.language or "", str(term.datatype or ""))
+    return (1 if isinstance(term, BNode) else 0, str(term), "", "")
+
+
+class _SortedGraph(Graph):
+    """A graph whose listings come sorted: rdflib's RDF/XML writer walks subjects and their properties in the order
+    of its store's indexes, which changes with the hash seed."""
+
+    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002 - rdflib's parameter names
+        return iter(sorted(set(super().subjects(predicate, object, unique=True)), key=_order))
+
+    def predicate_objects(self, subject=None, unique=False):
+        return iter(sorted(set(super().predicate_objects(subject, unique=True)),
+                           key=lambda po: (_order(po[0]), _order(po[1]))))
+
+    def objects(self, subject=None, predicate=None, unique=False):
+        return iter(sorted(set(super().objects(subject, predicate, unique=True)), key=_order))
+
+
+def _canonical_graph(data: Graph) -> Graph:
+    """The union of ``data`` as a fresh rdflib graph whose triples are added in sorted order and whose blank nodes
+    are named as in the N-Triples export, so that rdflib's JSON-LD and RDF/XML writers (which follow the order of
+    their store and print blank node ids) give the same bytes in every process, whatever the hash seed."""
+    triples = triples_of(data)
+    labels = _blank_labels(triples, "b") if any(t[0][0] == 2 or t[2][0] == 2 for t in triples) else {}
+
+    def term(t: Term):
+        if t[0] == 0:
+            return URIRef(t[1])
+        if t[0] == 2:
+            return BNode(labels[t][2:])
+        return Literal(t[1], lang=t[2] or None, datatype=URIRef(t[3]) if t[3] else None)
+
+    out = _SortedGraph()
+    for prefix, ns in data.namespaces():
+        out.bind(prefix, ns, override=True, replace=True)
+    for s, p, o in sorted(triples):
+        out.add((term(s), term(p), term(o)))
+    return out
 
 
 def jsonld_context(graph: Graph) -> dict[str, str]:
@@ -396,8 +440,13 @@ def jsonld_context(graph: Graph) -> dict[str, str]:
 def to_jsonld(graph: Graph) -> bytes:
     """JSON-LD compacted with :func:`jsonld_context` (expanded JSON-LD, with full IRIs everywhere, is not read by
     people); the same graph as the other formats, as a JSON-LD processor expanding the context shows."""
-    return graph.serialize(format="json-ld", context=jsonld_context(graph), auto_compact=True,
-                           encoding="utf-8")
+    import json
+
+    data = graph.serialize(format="json-ld", context=jsonld_context(graph), auto_compact=True, encoding="utf-8")
+    document = json.loads(data)
+    if isinstance(document, dict) and isinstance(document.get("@graph"), list):  # rdflib lists nodes in hash order
+        document["@graph"].sort(key=lambda node: json.dumps(node, sort_keys=True, ensure_ascii=False))
+    return json.dumps(document, indent=2, separators=(",", ": "), sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
 def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> Path:
