@@ -110,7 +110,7 @@ EXTERNAL_CALLS = re.compile(r"\b(dtkg_serve|oxigraph_server|virtuoso_server|subp
 #: Files whose tests are all of a kind.
 BROWSER_FILES = {"test_extract_browser.py", "test_site_browser.py", "test_views_browser.py"}
 EXTERNAL_FILES = {"test_endpoints.py"}
-SLOW_FILES = {"test_extract.py"}  # loads spaCy's French pipeline (about 18 s under load) for most of its tests
+SLOW_FILES = {"test_extract.py", "test_determinism.py"}  # determinism: two exports per format in subprocesses; extract: loads spaCy's French pipeline (about 18 s under load) for most of its tests
 #: Single tests (file::function) that took 2 s or more each (`python -m pytest --durations=60`) on a shared 2-core
 #: machine under a load of about 13, that is about 1 s on an idle one: together they made the quick loop
 #: miss its minute. Parametrised tests are listed once, by their function.
