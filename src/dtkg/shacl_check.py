@@ -202,9 +202,9 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph) -> ShaclReport:
     union of graphs). Raises :class:`~dtkg.shacl.UnsupportedShape` for a SHACL-SPARQL constraint placed where it
     cannot be evaluated, and :class:`~dtkg.errors.InputError` for shapes the Core engine cannot read.
 
-    The Core engine runs in a worker thread while the SPARQL constraints run on Oxigraph in this one: the engine
-    releases the GIL, so on a machine with two cores the constraints cost no extra time (measured in
-    ``docs/benchmarks.md``).
+    The hand-over of the data and the Core engine run in a worker thread while the SPARQL constraints run on
+    Oxigraph in this one: Oxigraph's dump and the Core engine release the GIL, so on a machine with two cores the
+    constraints cost no extra time (measured in ``docs/benchmarks.md``).
     """
     import shacl as core  # the Rust SHACL Core engine
 
@@ -217,13 +217,13 @@ def validate_graph(data: Graph | ox.Store, shapes: Graph) -> ShaclReport:
         if isinstance(data, ox.Store):
             store: ox.Store | None = data
             path = Path(tmp) / "data.nt"
-            _dump(data, path)
             _add_canary_shape(core_shapes)
 
             def data_text() -> str:
                 return path.read_text(encoding="utf-8")
 
             def run(compiled):
+                _dump(data, path)
                 return compiled.validate_file(str(path), allow_warnings=False)
         else:
             store = None
