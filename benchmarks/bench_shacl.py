@@ -3,10 +3,14 @@
 Usage::
 
     python benchmarks/bench_shacl.py --triples 100k --runs 3 [--engines shacl,sparql] [--suite]
+    python benchmarks/bench_shacl.py --triples 10M --provenance     # the provenance checks alone
 
 For each size, a graph is generated with ``benchmarks/generate.py`` (seed data included, as ``dtkg validate`` sees
 it), loaded into Oxigraph, broken in a few places (``--errors N`` organisations get a second, malformed SIREN), and validated with ``dtkg.validation.validate(…, engine=E)`` in one process per engine and run (time,
-peak RSS of that process). Every engine must report the same (focus, path) set. ``--suite`` also runs the W3C suite
+peak RSS of that process; the load of the same process is timed too, for the ratio validate / load). Every engine
+must report the same (focus, path) set. ``--provenance`` times :func:`dtkg.provenance.check_sources` and
+``check_identifiers`` alone on the generated graph plus the seed, bulk-loaded into Oxigraph, and the former form of
+the quote query beside the current one (``--former`` adds it; it takes minutes at 10M). ``--suite`` also runs the W3C suite
 through ``tests/shacl_suite.py`` for dtkg and pyshacl. Prints a Markdown table.
 """
 
@@ -29,7 +33,9 @@ def _child(folder: str, engine: str, errors: int) -> None:
     from dtkg.load import load_dataset, ox_store
     from dtkg.validation import validate
 
+    start = time.perf_counter()
     ds = load_dataset([folder], seed=True)
+    load_s = time.perf_counter() - start
     store = ox_store(ds)
     import pyoxigraph as ox
 
@@ -44,8 +50,52 @@ def _child(folder: str, engine: str, errors: int) -> None:
     report = validate(ds, engine=engine)
     took = time.perf_counter() - start
     keys = sorted({(v.focus, v.path) for v in report.violations})
-    print(json.dumps({"s": took, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    print(json.dumps({"s": took, "load_s": load_s, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                       "violations": len(report.violations), "keys": keys, "triples": report.checked_triples}))
+
+
+FORMER_QUOTES = """
+PREFIX oa: <http://www.w3.org/ns/oa#>
+SELECT ?body ?source ?exact ?prefix ?suffix WHERE {
+  ?source <https://w3id.org/dtkg/ontology#localFile> ?file .
+  ?target oa:hasSource ?source ; oa:hasSelector ?selector .
+  ?selector a oa:TextQuoteSelector ; oa:exact ?exact .
+  OPTIONAL { ?selector oa:prefix ?prefix } OPTIONAL { ?selector oa:suffix ?suffix }
+  ?annotation oa:hasTarget ?target ; oa:hasBody ?body .
+}"""
+
+
+def _provenance(triples: int, runs: int, former: bool) -> None:
+    """Time the provenance checks of ``dtkg validate`` on a generated graph plus the seed (bulk-loaded)."""
+    import pyoxigraph as ox
+
+    from generate import generate
+
+    from dtkg.load import data_files, new_dataset
+    from dtkg.provenance import _QUOTES, check_identifiers, check_sources
+    from dtkg.resources import seed_data_dir
+
+    with tempfile.TemporaryDirectory() as tmp:
+        generate(triples, Path(tmp), seed=0)
+        store = ox.Store()
+        start = time.perf_counter()
+        for path in [*data_files(Path(tmp)), *data_files(seed_data_dir())]:
+            if path.suffix == ".ttl":
+                store.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(path.as_uri()))
+        load_s = time.perf_counter() - start
+    ds = new_dataset(store=store)
+    print(f"{len(store)} quads bulk-loaded in {load_s:.1f} s")
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        problems = [*check_sources(ds, [seed_data_dir()]), *check_identifiers(ds)]
+        times.append(time.perf_counter() - start)
+    print(f"| checks | triples | time (s, median of {runs}) | problems |\n|---|---|---|---|")
+    print(f"| check_sources + check_identifiers | {len(store)} | {statistics.median(times):.3f} | {len(problems)} |")
+    for name, query in ((("former quote query", FORMER_QUOTES),) if former else ()) + (("quote query", _QUOTES),):
+        start = time.perf_counter()
+        n = len(list(store.query(query, use_default_graph_as_union=True)))
+        print(f"| {name} alone ({n} rows) | {len(store)} | {time.perf_counter() - start:.3f} | |")
 
 
 def main() -> None:
@@ -55,6 +105,8 @@ def main() -> None:
     parser.add_argument("--errors", type=int, default=20)
     parser.add_argument("--engines", default="shacl,sparql")
     parser.add_argument("--suite", action="store_true")
+    parser.add_argument("--provenance", action="store_true", help="time the provenance checks alone")
+    parser.add_argument("--former", action="store_true", help="with --provenance: also the former quote query")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -62,6 +114,10 @@ def main() -> None:
         return
     sys.path.insert(0, str(HERE))
     from generate import _size, generate
+
+    if args.provenance:
+        _provenance(_size(args.triples), args.runs, args.former)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         generate(_size(args.triples), Path(tmp), seed=0)
@@ -74,13 +130,18 @@ def main() -> None:
                 results.append(json.loads(out.strip().splitlines()[-1]))
             keys[engine] = results[0]["keys"]
             rows.append((engine, results[0]["triples"], statistics.median(r["s"] for r in results),
-                         max(r["rss_mb"] for r in results), results[0]["violations"]))
+                         max(r["rss_mb"] for r in results), results[0]["violations"],
+                         statistics.median(r["load_s"] for r in results),
+                         statistics.median(r["s"] / r["load_s"] for r in results)))
     first = next(iter(keys.values()))
     print(f"| engine | triples | validate (s, median of {args.runs}) | peak RSS of the process (MB) | violations "
-          "| same (focus, path) set |")
-    print("|---|---|---|---|---|---|")
-    for engine, triples, s, rss, n in rows:
-        print(f"| {engine} | {triples} | {s:.2f} | {rss:.0f} | {n} | {'yes' if keys[engine] == first else 'NO'} |")
+          "| same (focus, path) set | load (s) | validate / load |")
+    print("|---|---|---|---|---|---|---|---|")
+    for engine, triples, s, rss, n, load_s, ratio in rows:
+        print(f"| {engine} | {triples} | {s:.2f} | {rss:.0f} | {n} | {'yes' if keys[engine] == first else 'NO'} | "
+              f"{load_s:.2f} | {ratio:.2f} |")
+    if len(rows) > 1:
+        print(f"\n{rows[0][0]} / {rows[1][0]}: {rows[0][2] / rows[1][2]:.2f} (medians of one run)")
     if args.suite:
         sys.path.insert(0, str(HERE.parent / "tests"))
         from shacl_suite import dtkg_engine, pyshacl_engine, run

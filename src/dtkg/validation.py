@@ -13,7 +13,7 @@ from rdflib.term import Node
 from .labels import describe, label_of, short_name
 from .errors import InputError
 from .load import to_oxigraph, union_graph
-from .provenance import check_identifiers, check_sources
+from .provenance import SourceProblem, check_identifiers, check_sources
 from .resources import seed_data_dir, shapes_file
 
 
@@ -78,11 +78,18 @@ def validate(
         found = _pyshacl(graph, shapes_graph)
         checked = len(graph)
     elif engine == "shacl":
+        from concurrent.futures import ThreadPoolExecutor
+
         from .shacl_check import validate_graph
 
         store = to_oxigraph(data)
         graph = data
-        results = validate_graph(store, shapes_graph).graph
+        # The provenance checks only read the graph: they run while the Core engine, which releases the GIL,
+        # validates in its own thread.
+        with ThreadPoolExecutor(1, thread_name_prefix="dtkg-provenance") as pool:
+            checks = pool.submit(_provenance_problems, graph, folders)
+            results = validate_graph(store, shapes_graph).graph
+            problems = checks.result()
         found = {_from_shacl(graph, results, r) for r in results.subjects(RDF.type, SH.ValidationResult)}
         checked = len(store)
     elif engine == "sparql":
@@ -96,11 +103,17 @@ def validate(
         checked = len(store)
     else:
         raise InputError(f"unknown validation engine {engine!r}; choose shacl, sparql or pyshacl")
-    for problem in [*check_sources(graph, folders), *check_identifiers(graph)]:
+    if engine != "shacl":
+        problems = _provenance_problems(graph, folders)
+    for problem in problems:
         focus_label, focus = describe(graph, problem.focus)
         found.add(Violation(focus_label=focus_label, focus=focus, path=short_name(graph, problem.prop),
                             message=problem.message, value=str(problem.value) if problem.value is not None else ""))
     return Report(violations=sorted(found), checked_triples=checked)
+
+
+def _provenance_problems(graph: Graph, folders: list[Path]) -> list[SourceProblem]:
+    return [*check_sources(graph, folders), *check_identifiers(graph)]
 
 
 def _pyshacl(graph: Graph, shapes: Graph) -> set[Violation]:
