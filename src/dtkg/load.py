@@ -25,6 +25,10 @@ from .errors import InputError
 from .store import MARKER, check_target, clean_stale, is_store, mark_store, new_staging, remove_staging, swap_in
 from .namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, data_prefixes
 from .resources import ontology_file, seed_data_dir
+from .terms import plain, to_rdflib, triples_to_store
+
+#: The rdflib term for an Oxigraph term (see :mod:`dtkg.terms`); the name callers of this module know.
+from_ox = to_rdflib
 
 #: File endings read as RDF, with their Oxigraph format.
 RDF_FORMATS = {
@@ -133,18 +137,6 @@ def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Dataset:
     return ds
 
 
-def from_ox(term):
-    """An rdflib term for an Oxigraph term; plain strings come back without ``xsd:string`` as rdflib writes them."""
-    from oxrdflib._converter import from_ox as convert
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
-    out = convert(term)
-    if isinstance(out, Literal) and out.datatype == XSD.string:
-        return Literal(str(out))
-    return out
-
-
 def _rebased(quads: Iterable[ox.Quad], base: str) -> Iterator[ox.Quad]:
     """``quads`` with IRIs under :data:`DEFAULT_BASE` moved under ``base`` (nothing to do for the default base)."""
     if base == DEFAULT_BASE:
@@ -201,13 +193,6 @@ def _oxigraph_store_class():
     own parsers produce, whichever engine holds the data.
     """
     from oxrdflib import OxigraphStore
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
-    def plain(term):
-        if isinstance(term, Literal) and term.datatype == XSD.string:
-            return Literal(str(term))
-        return term
 
     class DtkgOxigraphStore(OxigraphStore):
         def triples(self, triple_pattern, context=None):
@@ -436,11 +421,7 @@ def to_oxigraph(data: Graph) -> ox.Store:
     store = ox_store(data)
     if store is not None:
         return store
-    from oxrdflib._converter import to_ox
-
-    out = ox.Store()
-    out.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data.triples((None, None, None)))
-    return out
+    return triples_to_store(data.triples((None, None, None)))
 
 
 __all__ = [

@@ -20,7 +20,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..export import to_turtle
+from ..terms import triples_to_store as _to_oxigraph
+from ..writers import to_turtle
 from ..namespaces import DEFAULT_BASE, PREFIXES, data_prefixes
 from .csvio import CsvTable
 from .reconcile import KnownData, OrgMatch, Reconciler
@@ -187,41 +188,6 @@ _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 def _frozen(triple: tuple[Node, Node, Node]) -> None:
     raise RuntimeError("the import's graph is built: no triple can be added any more")
-
-
-def _to_oxigraph(triples: Iterable[tuple[Node, Node, Node]]):
-    """An Oxigraph store holding ``triples`` (rdflib terms), converted with a cache for repeated IRIs."""
-    import pyoxigraph as ox
-
-    named: dict[str, ox.NamedNode] = {}
-    blank: dict[str, ox.BlankNode] = {}
-
-    def iri(text: str) -> ox.NamedNode:
-        node = named.get(text)
-        if node is None:
-            node = named[text] = ox.NamedNode(text)
-        return node
-
-    def term(t):
-        if isinstance(t, URIRef):
-            return iri(str(t))
-        if isinstance(t, Literal):
-            if t.language:
-                return ox.Literal(str(t), language=t.language)
-            if t.datatype is not None:
-                return ox.Literal(str(t), datatype=iri(str(t.datatype)))
-            return ox.Literal(str(t))
-        if isinstance(t, BNode):
-            node = blank.get(str(t))
-            if node is None:
-                node = blank[str(t)] = ox.BlankNode()
-            return node
-        raise TypeError(f"not an RDF term: {t!r}")
-
-    store = ox.Store()
-    default = ox.DefaultGraph()
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in triples)
-    return store
 
 
 def _umask() -> int:
