@@ -11,9 +11,7 @@ a million triples takes seconds rather than minutes.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -22,13 +20,15 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from .atomic import write_atomic
 from .errors import InputError
+from .formats import RDF_FORMATS
 from .terms import Term, Triple
 from .terms import tuple_of_oxigraph as from_oxigraph
 from .terms import tuple_of_rdflib as from_rdflib
 
-#: Formats accepted by :func:`serialize`, with the file ending used by ``dtkg export``.
-FORMATS = {"turtle": ".ttl", "nt": ".nt", "nquads": ".nq", "trig": ".trig", "jsonld": ".jsonld", "xml": ".rdf"}
+#: Formats accepted by :func:`serialize`, with the file ending used by ``dtkg export`` (see :mod:`dtkg.formats`).
+FORMATS = RDF_FORMATS
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -533,42 +533,6 @@ def to_jsonld(graph: Graph) -> bytes:
     people); the same graph as the other formats, as a JSON-LD processor expanding the context shows."""
     return graph.serialize(format="json-ld", context=jsonld_context(graph), auto_compact=True,
                            encoding="utf-8")
-
-
-def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> Path:
-    """Write ``data`` (bytes, or chunks of bytes) to ``path`` through a temporary file in the same folder, then
-    rename it into place. A crash or an error half-way leaves the previous file (or no file), never a truncated one.
-    """
-    path = Path(path)
-    if not isinstance(data, (bytes, bytearray)) and not _is_chunks(data):
-        raise TypeError(f"write_atomic takes bytes, not {type(data).__name__}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes the file private; outputs get the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(data, (bytes, bytearray)):
-                fh.write(data)
-            else:
-                for chunk in data:
-                    fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _is_chunks(data: object) -> bool:
-    return isinstance(data, Iterator) or (isinstance(data, (list, tuple)) and all(isinstance(c, bytes) for c in data))
 
 
 def export(data: Dataset | Graph, path: Path | str, fmt: str | None = None) -> Path:
