@@ -107,6 +107,9 @@ class _Writer:
         self.texts: dict[Term, str] = {}
         self.labels: dict[Term, str] = {}
         self.written: set[Term] = set()  # blank nodes already written (inline, as a block or in a collection)
+        #: When true, a subject's description is dropped once it is written, so that the triples and the text are
+        #: not both held whole (set by :func:`turtle_chunks`, which needs neither afterwards).
+        self.consume = False
         self.add_all(triples)
 
     def add_all(self, triples: Iterable[Triple]) -> None:
@@ -252,10 +255,13 @@ class _Writer:
             items.append(first)
             current = rest
         self.written.update(nodes)
+        if self.consume:
+            for done in nodes:
+                del self.out[done]
         return items
 
     def predicate_list(self, subject: Term, depth: int) -> list[str]:
-        d = self.out.get(subject)
+        d = self.out.pop(subject, None) if self.consume else self.out.get(subject)
         if not d:
             return []
         lines = []
@@ -382,8 +388,9 @@ def turtle_chunks(graph: Graph, prefixes: dict[str, str] | None = None, size: in
     encoded rather than held twice (as text and as bytes)."""
     prefixes = prefixes if prefixes is not None else _prefixes_of(graph)
     writer = _turtle_writer(graph, prefixes)
+    writer.consume = True
     blocks = writer.blocks()
-    del writer.out  # the triples are no longer needed once rendered
+    del writer.out, writer.texts  # what is left once every subject is written
     yield writer.header(prefixes)
     batch: list[str] = []
     length = 0
