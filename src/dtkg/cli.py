@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from . import __version__
+from . import __version__, formats
 from .errors import DtkgError, InputError, ValidationFailed
 
 DATA_HELP = "Add a folder of RDF files (.ttl, .trig, .nt, .nq, .jsonld), read recursively. Repeatable."
@@ -23,14 +23,14 @@ def _remember(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
 
 def data_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The options every command that reads the graph shares (see :func:`open_dataset`)."""
-    func = click.option("--engine", type=click.Choice(["oxigraph", "memory"]), default="oxigraph", show_default=True,
+    func = click.option("--engine", type=click.Choice(formats.ENGINES), default="oxigraph", show_default=True,
                         expose_value=False, callback=_remember, is_eager=True,
                         help="In-memory engine: Oxigraph (fast) or rdflib's pure-Python store.")(func)
     func = click.option("--store", type=click.Path(path_type=Path), default=None, metavar="DIR",
                         expose_value=False, callback=_remember, is_eager=True,
                         help="Use the persistent Oxigraph store in DIR (built from the data if it does not exist; "
                              "`dtkg build --store DIR` rebuilds it).")(func)
-    func = click.option("--territory", type=click.Choice(["linked", "full", "none"]), default="linked",
+    func = click.option("--territory", type=click.Choice(formats.TERRITORY_MODES), default="linked",
                         show_default=True, expose_value=False, callback=_remember, is_eager=True,
                         help="Territorial reference to include: the régions the data is in (linked), all of France "
                              "(full) or none.")(func)
@@ -118,7 +118,7 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
 
 @cli.command()
 @data_options
-@click.option("--shacl-engine", "validation_engine", type=click.Choice(["shacl", "sparql", "pyshacl"]),
+@click.option("--shacl-engine", "validation_engine", type=click.Choice(formats.VALIDATION_ENGINES),
               default="shacl", show_default=True,
               help="shacl: the engine of `dtkg shacl` (complete SHACL Core, fast); sparql: dtkg's shapes compiled to "
                    "SPARQL on Oxigraph; pyshacl: the reference implementation, for small graphs.")
@@ -147,7 +147,7 @@ def validate(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, val
 @cli.command()
 @click.argument("q", required=False, metavar="QUERY")
 @data_options
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+@click.option("--format", "fmt", type=click.Choice(formats.TABLE_FORMATS), default="table",
               show_default=True, help="Result format for SELECT/ASK (json is SPARQL 1.1 Query Results JSON). "
               "CONSTRUCT and DESCRIBE always print Turtle.")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
@@ -223,7 +223,7 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
 @cli.command()
 @data_options
 @click.option("--format", "fmt",
-              type=click.Choice(["turtle", "nt", "nquads", "trig", "jsonld", "xml", "graphml", "gexf"]),
+              type=click.Choice(formats.EXPORT_FORMATS),
               default=None, help="Output format (default: from the file ending of -o, else turtle). graphml and "
               "gexf write the actors network with its centralities and communities, for Gephi.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
@@ -334,7 +334,7 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
 
 @cli.command()
 @data_options
-@click.option("--projection", type=click.Choice(["actors", "full"]), default=None,
+@click.option("--projection", type=click.Choice(formats.PROJECTIONS), default=None,
               help="actors (default): organisations, people, places... with grants and roles as links; full: every "
                    "resource as stored (grants, memberships, amounts are nodes). A --query result is full by default.")
 @click.option("--focus", metavar="LABEL_OR_IRI", default=None,
@@ -344,7 +344,7 @@ def push(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, endpoin
               help="With --focus: how many links away from the node to go (default 1).")
 @click.option("--query", "query_file", metavar="FILE.rq", default=None,
               help="Draw the result of this SPARQL CONSTRUCT query (a .rq file or a saved query name) instead.")
-@click.option("--size-by", type=click.Choice(["betweenness", "degree", "received", "given"]), default="betweenness",
+@click.option("--size-by", type=click.Choice(formats.SIZE_MEASURES), default="betweenness",
               show_default=True, help="What node sizes show: a centrality, or the money (EUR) received or given.")
 @click.option("--title", default=None, help="Title of the page (default: says what the view shows).")
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=Path("network.html"),
@@ -470,7 +470,7 @@ def _add_import_command(fmt: Any) -> None:
     command.__doc__ = fmt.help
     command.__name__ = f"import_{fmt.kind}_command"
     if fmt.templates:
-        command = click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True,
+        command = click.option("--lang", type=click.Choice(formats.LANGUAGES), default="fr", show_default=True,
                                help="Language of the column names of the templates written by --template.")(command)
         command = click.option("--template", "template_dir", type=click.Path(path_type=Path, file_okay=False),
                                default=None, metavar="OUTDIR",
@@ -608,7 +608,7 @@ def site(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_dir
 @click.argument("data", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--shapes", "shapes", multiple=True, type=click.Path(path_type=Path), metavar="SHAPES.ttl",
               help="A shapes file (repeatable). Default: the shapes held in the data files themselves.")
-@click.option("--format", "fmt", type=click.Choice(["text", "turtle", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(formats.REPORT_FORMATS), default="text", show_default=True,
               help="text: one line per result; turtle: a standard sh:ValidationReport; json: the results as JSON.")
 @click.pass_context
 def shacl_command(ctx: click.Context, data: tuple[Path, ...], shapes: tuple[Path, ...], fmt: str) -> None:

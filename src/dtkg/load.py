@@ -22,9 +22,14 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
 from .errors import InputError
-from .store import MARKER, check_target, clean_stale, is_store, mark_store, new_staging, remove_staging, swap_in
+from .formats import ENGINES as _ENGINES
+from .store import build_store, is_store, open_store, store_base  # noqa: F401 - where callers find them
 from .namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, data_prefixes
 from .resources import ontology_file, seed_data_dir
+from .terms import plain, to_rdflib, triples_to_store
+
+#: The rdflib term for an Oxigraph term (see :mod:`dtkg.terms`); the name callers of this module know.
+from_ox = to_rdflib
 
 #: File endings read as RDF, with their Oxigraph format.
 RDF_FORMATS = {
@@ -33,8 +38,8 @@ RDF_FORMATS = {
 }
 _QUAD_FORMATS = {".trig", ".nq", ".jsonld"}
 
-#: The engines that can hold a dataset; the first is the default.
-ENGINES = ("oxigraph", "memory")
+#: The engines that can hold a dataset; the first is the default (see :mod:`dtkg.formats`).
+ENGINES = _ENGINES
 
 
 def configured_base(base: str | None = None) -> str:
@@ -133,18 +138,6 @@ def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Dataset:
     return ds
 
 
-def from_ox(term):
-    """An rdflib term for an Oxigraph term; plain strings come back without ``xsd:string`` as rdflib writes them."""
-    from oxrdflib._converter import from_ox as convert
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
-    out = convert(term)
-    if isinstance(out, Literal) and out.datatype == XSD.string:
-        return Literal(str(out))
-    return out
-
-
 def _rebased(quads: Iterable[ox.Quad], base: str) -> Iterator[ox.Quad]:
     """``quads`` with IRIs under :data:`DEFAULT_BASE` moved under ``base`` (nothing to do for the default base)."""
     if base == DEFAULT_BASE:
@@ -201,13 +194,6 @@ def _oxigraph_store_class():
     own parsers produce, whichever engine holds the data.
     """
     from oxrdflib import OxigraphStore
-    from rdflib import Literal
-    from rdflib.namespace import XSD
-
-    def plain(term):
-        if isinstance(term, Literal) and term.datatype == XSD.string:
-            return Literal(str(term))
-        return term
 
     class DtkgOxigraphStore(OxigraphStore):
         def triples(self, triple_pattern, context=None):
@@ -312,7 +298,7 @@ def load_dataset(
     for folder, is_seed in folders:
         files += [(path, graph_name(chosen, folder, path, is_seed), chosen) for path in data_files(folder)]
     if store is not None:
-        return _load_persistent(Path(store), files, chosen, progress, territory)
+        return build_store(Path(store), files, chosen, progress, territory)
     ds = new_dataset(chosen, engine=engine)
     _add_all(ds, files, progress)
     _add_territory(ds, territory, chosen)
@@ -333,73 +319,6 @@ def _add_all(ds: Dataset, files: list[tuple[Path, URIRef, str]], progress: bool)
         for path, name, base in files:
             add_file(ds, path, name, base=base)
             advance(path.stat().st_size)
-
-
-def _load_persistent(target: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool,
-                     territory: str = "none") -> Dataset:
-    """Build a new on-disk store beside ``target`` and swap it in atomically once it is complete. ``target`` must be
-    absent, empty or a dtkg store (see :mod:`dtkg.store`): anything else is refused before a byte is written."""
-    check_target(target)
-    clean_stale(target)
-    building = new_staging(target, "building")
-    try:
-        _fill_store(building, files, base, progress, territory)
-        mark_store(building, base)
-        swap_in(building, target)
-    except BaseException as exc:
-        _remove_store_folder(building, exc)
-        raise
-    return open_store(target)
-
-
-def _remove_store_folder(folder: Path, exc: BaseException) -> None:
-    """Remove a half-built store. The error's traceback still holds the open store through the frames it passed;
-    they are cleared first so that RocksDB closes the folder before it is removed."""
-    import gc
-    import traceback
-
-    traceback.clear_frames(exc.__traceback__)
-    gc.collect()
-    remove_staging(folder)
-
-
-def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool,
-                territory: str = "none") -> None:
-    """Load ``files`` into a new store at ``folder`` and close it (also when loading fails, so that RocksDB has
-    released the folder before anyone removes it)."""
-    try:
-        store = ox.Store(str(folder))
-    except OSError as exc:
-        raise InputError(f"cannot open a store here: {exc}", path=folder) from None
-    ds = new_dataset(base, store=store)
-    try:
-        _add_all(ds, files, progress)
-        _add_territory(ds, territory, base)
-        store.optimize()
-        store.flush()
-    finally:
-        ds.close()
-        del ds, store
-
-
-def store_base(folder: Path) -> str:
-    """The base IRI the store at ``folder`` was built with."""
-    for line in (folder / MARKER).read_text(encoding="utf-8").splitlines():
-        if line.startswith("base="):
-            return line[len("base="):]
-    return DEFAULT_BASE
-
-
-def open_store(folder: Path | str, *, read_only: bool = True) -> Dataset:
-    """Open the persistent store that ``load_dataset(..., store=folder)`` built, without reloading any file.
-
-    Read-only by default: several processes (queries, `dtkg serve`) can then read the same store at once.
-    """
-    folder = Path(folder)
-    if not is_store(folder):
-        raise InputError("is not a dtkg store (build one with `dtkg build --store DIR`)", path=folder)
-    store = ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
-    return new_dataset(store_base(folder), store=store)
 
 
 def iter_folders(data_dirs: Iterable[Path | str], seed: bool = True) -> Iterator[tuple[Path, bool]]:
@@ -436,11 +355,7 @@ def to_oxigraph(data: Graph) -> ox.Store:
     store = ox_store(data)
     if store is not None:
         return store
-    from oxrdflib._converter import to_ox
-
-    out = ox.Store()
-    out.bulk_extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in data.triples((None, None, None)))
-    return out
+    return triples_to_store(data.triples((None, None, None)))
 
 
 __all__ = [

@@ -12,7 +12,7 @@ from rdflib import Dataset
 from .errors import ValidationFailed
 from .writers import export
 from .load import iter_folders, load_dataset
-from .store import check_target, clean_stale, remove_staging, swap_in
+from .store import check_target, clean_stale, promote, remove_staging
 from .summary import Summary, summarize
 from .validation import Report, validate
 
@@ -20,15 +20,6 @@ from .validation import Report, validate
 def _discard(ds: Dataset, staging: Path) -> None:
     ds.close()
     remove_staging(staging)
-
-
-def _promote(ds: Dataset, staging: Path, store: Path) -> Dataset:
-    """Swap the validated store in place of ``store`` (the previous one is removed only after the swap)."""
-    from .load import open_store
-
-    ds.close()
-    swap_in(staging, store)
-    return open_store(store)
 
 
 @dataclass
@@ -81,7 +72,7 @@ def build(
             _discard(ds, staging)
         raise
     if staging is not None:
-        ds = _promote(ds, staging, Path(store))
+        ds = promote(ds, staging, Path(store))
     out = Path(out_dir)
     outputs = [export(ds, out / "graph.ttl", "turtle")]
     if views:

@@ -79,7 +79,7 @@ class ShaclReport:
     def turtle(self) -> str:
         """The report in Turtle, written by Oxigraph: rdflib's Turtle writer prints an ill-formed boolean such as
         ``"none"^^xsd:boolean`` as a bare ``none``, which is not Turtle."""
-        from oxrdflib._converter import to_ox
+        from .terms import to_oxigraph as to_ox
 
         ordered = sorted(self.graph, key=lambda t: (t[0] != self.node, str(t[0]), t[1] != RDF.type, str(t[1]),
                                                     str(t[2])))

@@ -1,4 +1,5 @@
-"""Persistent stores on disk: which folders dtkg may write, replace or remove, and how a store is swapped in.
+"""Persistent stores on disk: building one, opening one, which folders dtkg may write, replace or remove, and how a
+store is swapped in (after loading, or after validation).
 
 A store folder is only ever replaced or removed when dtkg can tell it made it: a finished store carries the marker
 file ``dtkg-store.txt``, a folder being built carries ``dtkg-staging.txt`` (and the builder's process id in its name).
@@ -12,8 +13,15 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
 
 from .errors import InputError
+from .namespaces import DEFAULT_BASE
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, URIRef
 
 #: Written into a finished store (with the base IRI it was built with).
 MARKER = "dtkg-store.txt"
@@ -113,6 +121,85 @@ def remove_staging(folder: Path) -> None:
     """Remove a staging folder of ours (a failed or invalid build); anything else is left alone."""
     if folder.is_dir() and not folder.is_symlink() and _ours(folder):
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def build_store(target: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool,
+                territory: str = "none") -> Dataset:
+    """Build a new on-disk store beside ``target`` and swap it in atomically once it is complete. ``target`` must be
+    absent, empty or a dtkg store (see :mod:`dtkg.store`): anything else is refused before a byte is written."""
+    check_target(target)
+    clean_stale(target)
+    building = new_staging(target, "building")
+    try:
+        _fill_store(building, files, base, progress, territory)
+        mark_store(building, base)
+        swap_in(building, target)
+    except BaseException as exc:
+        _remove_store_folder(building, exc)
+        raise
+    return open_store(target)
+
+
+def _remove_store_folder(folder: Path, exc: BaseException) -> None:
+    """Remove a half-built store. The error's traceback still holds the open store through the frames it passed;
+    they are cleared first so that RocksDB closes the folder before it is removed."""
+    import gc
+    import traceback
+
+    traceback.clear_frames(exc.__traceback__)
+    gc.collect()
+    remove_staging(folder)
+
+
+def _fill_store(folder: Path, files: list[tuple[Path, URIRef, str]], base: str, progress: bool,
+                territory: str = "none") -> None:
+    """Load ``files`` into a new store at ``folder`` and close it (also when loading fails, so that RocksDB has
+    released the folder before anyone removes it)."""
+    from .load import _add_all, _add_territory, new_dataset
+
+    try:
+        store = ox.Store(str(folder))
+    except OSError as exc:
+        raise InputError(f"cannot open a store here: {exc}", path=folder) from None
+    ds = new_dataset(base, store=store)
+    try:
+        _add_all(ds, files, progress)
+        _add_territory(ds, territory, base)
+        store.optimize()
+        store.flush()
+    finally:
+        ds.close()
+        del ds, store
+
+
+def store_base(folder: Path) -> str:
+    """The base IRI the store at ``folder`` was built with."""
+    for line in (folder / MARKER).read_text(encoding="utf-8").splitlines():
+        if line.startswith("base="):
+            return line[len("base="):]
+    return DEFAULT_BASE
+
+
+def open_store(folder: Path | str, *, read_only: bool = True) -> Dataset:
+    """Open the persistent store that ``load_dataset(..., store=folder)`` built, without reloading any file.
+
+    Read-only by default: several processes (queries, `dtkg serve`) can then read the same store at once.
+    """
+    folder = Path(folder)
+    if not is_store(folder):
+        raise InputError("is not a dtkg store (build one with `dtkg build --store DIR`)", path=folder)
+    from .load import new_dataset
+
+    store = ox.Store.read_only(str(folder)) if read_only else ox.Store(str(folder))
+    return new_dataset(store_base(folder), store=store)
+
+
+def promote(ds: Dataset, staging: Path, target: Path) -> Dataset:
+    """Swap the validated store ``staging`` (open as ``ds``) in place of ``target`` and open it there: the previous
+    store is removed only after the swap."""
+    ds.close()
+    swap_in(staging, target)
+    return open_store(target)
 
 
 def _ours(folder: Path) -> bool:

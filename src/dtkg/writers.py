@@ -11,21 +11,24 @@ a million triples takes seconds rather than minutes.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, Graph
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
+from .atomic import write_atomic
 from .errors import InputError
+from .formats import RDF_FORMATS
+from .terms import Term, Triple
+from .terms import tuple_of_oxigraph as from_oxigraph
+from .terms import tuple_of_rdflib as from_rdflib
 
-#: Formats accepted by :func:`serialize`, with the file ending used by ``dtkg export``.
-FORMATS = {"turtle": ".ttl", "nt": ".nt", "nquads": ".nq", "trig": ".trig", "jsonld": ".jsonld", "xml": ".rdf"}
+#: Formats accepted by :func:`serialize`, with the file ending used by ``dtkg export`` (see :mod:`dtkg.formats`).
+FORMATS = RDF_FORMATS
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -39,11 +42,6 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
 _NEEDS_ESCAPE = re.compile(r'[\\"\n\r\t\b\f]')
 _IRI_FORBIDDEN = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
-# A term is a tuple: (0, iri) | (1, lexical form, language, datatype) | (2, blank node id).
-Term = tuple
-Triple = tuple[Term, Term, Term]
-
-
 def _escape(text: str) -> str:
     return _NEEDS_ESCAPE.sub(lambda m: _ESCAPES[m.group()], text)
 
@@ -55,32 +53,6 @@ def _iri(text: str) -> str:
 
 
 # ------------------------------------------------------------------ terms in
-
-def from_rdflib(term) -> Term:
-    """The tuple form of an rdflib term (plain and ``xsd:string`` literals are the same literal, as in RDF 1.1)."""
-    if isinstance(term, URIRef):
-        return (0, str(term))
-    if isinstance(term, Literal):
-        dt = str(term.datatype) if term.datatype is not None and not term.language else ""
-        return (1, str(term), term.language or "", "" if dt == _XSD + "string" else dt)
-    if isinstance(term, BNode):
-        return (2, str(term))
-    return (0, str(term))
-
-
-def from_oxigraph(term) -> Term:
-    """The tuple form of a pyoxigraph term."""
-    if isinstance(term, ox.NamedNode):
-        return (0, term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return (1, term.value, term.language, "")
-        dt = term.datatype.value
-        return (1, term.value, "", "" if dt == _XSD + "string" else dt)
-    if isinstance(term, ox.BlankNode):
-        return (2, term.value)
-    raise InputError(f"cannot export the term {term!r}")
-
 
 def triples_of(data: Graph) -> set[Triple]:
     """Every distinct triple of ``data`` (a ``Dataset`` gives the union of its graphs) as tuples."""
@@ -114,30 +86,103 @@ def graphs_of(data: Graph) -> dict[Term, set[Triple]]:
 
 # ------------------------------------------------------------------ Turtle
 
-class _Writer:
-    """Renders a set of triples as sorted Turtle."""
+# What a subject says: ``{predicate: object}``, or ``{predicate: {object, …}}`` when it has several objects.
+Description = dict
 
-    def __init__(self, triples: Iterable[Triple], prefixes: dict[str, str]) -> None:
-        self.by_ns = {ns: prefix for prefix, ns in prefixes.items()}
+
+class _Writer:
+    """Renders a set of triples as sorted Turtle.
+
+    Each subject's description is a dict from predicate to its object (a set of objects when there are several), so
+    that the million-triple case costs one dict entry per triple and duplicate triples vanish as they arrive. Every
+    distinct term is rendered once (:meth:`text`).
+    """
+
+    def __init__(self, triples: Iterable[Triple] = (), prefixes: dict[str, str] | None = None) -> None:
+        self.by_ns = {ns: prefix for prefix, ns in (prefixes or {}).items()}
         self.names: dict[str, str] = {}
         self.used: set[str] = set()
-        out: dict[Term, list[tuple[Term, Term]]] = defaultdict(list)
-        incoming: dict[Term, int] = defaultdict(int)
-        for s, p, o in triples:
-            out[s].append((p, o))
-            if o[0] == 2:
-                incoming[o] += 1
-        self.out, self.incoming = out, incoming
+        self.out: dict[Term, Description] = {}
+        self.incoming: dict[Term, int] = {}
+        self.texts: dict[Term, str] = {}
         self.labels: dict[Term, str] = {}
-        self.written: set[Term] = set()  # blank nodes already written (inline or as a block)
+        self.written: set[Term] = set()  # blank nodes already written (inline, as a block or in a collection)
+        #: When true, a subject's description is dropped once it is written, so that the triples and the text are
+        #: not both held whole (set by :func:`turtle_chunks`, which needs neither afterwards).
+        self.consume = False
+        self.add_all(triples)
+
+    def add_all(self, triples: Iterable[Triple]) -> None:
+        """Add ``triples`` (tuple terms); a triple seen before is ignored."""
+        out, incoming = self.out, self.incoming
+        for s, p, o in triples:
+            d = out.get(s)
+            if d is None:
+                out[s] = {p: o}
+            else:
+                cur = d.get(p)
+                if cur is None:
+                    d[p] = o
+                elif type(cur) is set:
+                    if o in cur:
+                        continue
+                    cur.add(o)
+                elif cur == o:
+                    continue
+                else:
+                    d[p] = {cur, o}
+            if o[0] == 2:
+                incoming[o] = incoming.get(o, 0) + 1
+
+    def add_store(self, store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> None:
+        """Add the triples of ``store`` (of one graph, or of all): :meth:`add_all` read straight from Oxigraph,
+        each distinct term converted once."""
+        out, incoming = self.out, self.incoming
+        cache: dict = {}
+        get = cache.get
+        for s, p, o, _ in store.quads_for_pattern(None, None, None, graph):
+            ts = get(s)
+            if ts is None:
+                ts = cache[s] = from_oxigraph(s)
+            tp = get(p)
+            if tp is None:
+                tp = cache[p] = from_oxigraph(p)
+            to = get(o)
+            if to is None:
+                to = cache[o] = from_oxigraph(o)
+            d = out.get(ts)
+            if d is None:
+                out[ts] = {tp: to}
+            else:
+                cur = d.get(tp)
+                if cur is None:
+                    d[tp] = to
+                elif type(cur) is set:
+                    if to in cur:
+                        continue
+                    cur.add(to)
+                elif cur == to:
+                    continue
+                else:
+                    d[tp] = {cur, to}
+            if to[0] == 2:
+                incoming[to] = incoming.get(to, 0) + 1
+
+    def pairs(self, subject: Term) -> list[tuple[Term, Term]]:
+        """The (predicate, object) pairs of ``subject``."""
+        found = []
+        for p, objects in self.out.get(subject, {}).items():
+            if type(objects) is set:
+                found += [(p, o) for o in objects]
+            else:
+                found.append((p, objects))
+        return found
 
     # -------------------------------------------------------------- terms
 
     def name(self, iri: str) -> str:
         cached = self.names.get(iri)
         if cached is not None:
-            if ":" in cached and not cached.startswith("<"):
-                self.used.add(cached.split(":", 1)[0])
             return cached
         best = None
         for i in range(len(iri) - 1, 0, -1):
@@ -168,14 +213,19 @@ class _Writer:
             return f"{out}^^{self.name(dt)}"
         return out
 
+    def text(self, node: Term) -> str:
+        """The Turtle text of an IRI or a literal (each distinct term is rendered once)."""
+        found = self.texts.get(node)
+        if found is None:
+            found = self.texts[node] = self.name(node[1]) if node[0] == 0 else self.literal(node)
+        return found
+
     def term(self, node: Term, depth: int) -> str:
-        kind = node[0]
-        if kind == 0:
-            return self.name(node[1])
-        if kind == 1:
-            return self.literal(node)
-        if node in self.labels:
-            return self.labels[node]
+        if node[0] != 2:
+            return self.text(node)
+        label = self.labels.get(node)
+        if label is not None:
+            return label
         items = self.collection(node)
         if items is not None:
             return "( " + " ".join(self.term(i, depth + 1) for i in items) + " )"
@@ -184,38 +234,61 @@ class _Writer:
     # -------------------------------------------------------------- structures
 
     def collection(self, node: Term) -> list[Term] | None:
-        """The items of a well-formed RDF list starting at ``node``, or None."""
+        """The items of a well-formed RDF list starting at ``node``, or None. The list's nodes count as written."""
         items: list[Term] = []
+        nodes: list[Term] = []
         current = node
         seen: set[Term] = set()
         while current != _NIL:
             if current[0] != 2 or current in seen or current in self.labels:
                 return None
-            pairs = self.out.get(current, [])
-            if len(pairs) != 2 or {p for p, _ in pairs} != {_FIRST, _REST}:
+            d = self.out.get(current)
+            if d is None or len(d) != 2:
+                return None
+            first, rest = d.get(_FIRST), d.get(_REST)
+            if first is None or rest is None or type(first) is set or type(rest) is set:
                 return None
             if current is not node and self.incoming.get(current, 0) != 1:
                 return None
             seen.add(current)
-            items.append(next(o for p, o in pairs if p == _FIRST))
-            current = next(o for p, o in pairs if p == _REST)
+            nodes.append(current)
+            items.append(first)
+            current = rest
+        self.written.update(nodes)
+        if self.consume:
+            for done in nodes:
+                del self.out[done]
         return items
 
     def predicate_list(self, subject: Term, depth: int) -> list[str]:
-        by_pred: dict[Term, list[Term]] = defaultdict(list)
-        for p, o in self.out.get(subject, ()):
-            by_pred[p].append(o)
+        d = self.out.pop(subject, None) if self.consume else self.out.get(subject)
+        if not d:
+            return []
         lines = []
-        for p in sorted(by_pred, key=lambda p: (p != _TYPE, p != _LABEL, p[1])):
-            verb = "a" if p == _TYPE else self.name(p[1])
-            named = sorted(o for o in by_pred[p] if o[0] != 2)
-            rendered = [self.term(o, depth + 1) for o in named]
-            rendered += sorted(self.term(o, depth + 1) for o in by_pred[p] if o[0] == 2)
+        verbs, texts = self.verbs, self.texts
+        for p in (sorted(d, key=self.ranks.__getitem__) if len(d) > 1 else d):
+            objects = d[p]
+            if type(objects) is not set:
+                if objects[0] == 2:
+                    lines.append(f"{verbs[p]} {self.term(objects, depth + 1)}")
+                else:
+                    text = texts.get(objects)
+                    lines.append(f"{verbs[p]} {text if text is not None else self.text(objects)}")
+                continue
+            rendered = [self.text(o) for o in sorted(o for o in objects if o[0] != 2)]
+            rendered += sorted(self.term(o, depth + 1) for o in objects if o[0] == 2)
             joined = ", ".join(rendered)
-            if len(rendered) > 1 and (len(joined) > 100 or "\n" in joined):
+            if len(joined) > 100 or "\n" in joined:
                 joined = (",\n" + "    " * (depth + 2)).join(rendered)
-            lines.append(f"{verb} {joined}")
+            lines.append(f"{verbs[p]} {joined}")
         return lines
+
+    def _prepare(self) -> None:
+        """Rank and render every predicate once: ``a`` first, then ``rdfs:label``, then by IRI."""
+        predicates = set().union(*self.out.values()) if self.out else set()
+        self.ranks = {p: (p != _TYPE, p != _LABEL, p[1]) for p in predicates}
+        # a verb is rendered when first written: a prefix counts as used only once it is in the output
+        self.verbs = _Verbs(self)
 
     def inline(self, node: Term, depth: int) -> str:
         self.written.add(node)
@@ -229,29 +302,42 @@ class _Writer:
         self.written.add(subject)
         return head + "\n    " + " ;\n    ".join(self.predicate_list(subject, 0)) + " .\n"
 
-    def render(self) -> str:
+    def blocks(self) -> list[str]:
+        """The subject blocks in output order: named subjects by IRI, unreferenced blank nodes by their text,
+        then labelled blank nodes by number."""
+        self._prepare()
+        incoming = self.incoming
         blanks = [s for s in self.out if s[0] == 2]
-        self._label([b for b in blanks if self.incoming.get(b, 0) > 1])
+        self._label([b for b in blanks if incoming.get(b, 0) > 1])
         named = sorted(s for s in self.out if s[0] == 0)
-        blocks = [self.block(self.name(s[1]), s) for s in named]
+        block = self.block
+        name = self.name
+        blocks = [block(name(s[1]), s) for s in named]
         # Unreferenced blank nodes (annotations, inferred statements): placed by their own content.
-        roots = sorted(self.block("[]", r) for r in blanks if self.incoming.get(r, 0) == 0)
-        labelled_blocks = [self.block(self.labels[b], b) for b in sorted(self.labels, key=self._number)]
+        roots = [block("[]", r) for r in blanks if r not in incoming]
+        roots.sort()
+        labelled_blocks = [block(self.labels[b], b) for b in sorted(self.labels, key=self._number)]
         # Blank nodes still unwritten hang from a cycle of blank nodes: label one node of it and write it out.
+        left = blanks
         while True:
-            left = [b for b in blanks if b not in self.written and b not in self.labels]
+            left = [b for b in left if b not in self.written and b not in self.labels]
             if not left:
                 break
             first = min(left, key=self._signature)
             self.labels[first] = f"_:b{len(self.labels)}"
-            labelled_blocks.append(self.block(self.labels[first], first))
-        return "\n".join(blocks + roots + labelled_blocks)
+            labelled_blocks.append(block(self.labels[first], first))
+        blocks += roots
+        blocks += labelled_blocks
+        return blocks
+
+    def render(self) -> str:
+        return "\n".join(self.blocks())
 
     def _number(self, b: Term) -> int:
         return int(self.labels[b][3:])
 
     def _signature(self, b: Term) -> str:
-        return repr(sorted((p[1], o if o[0] != 2 else (2, "")) for p, o in self.out.get(b, ())))
+        return repr(sorted((p[1], o if o[0] != 2 else (2, "")) for p, o in self.pairs(b)))
 
     def _label(self, nodes: list[Term]) -> None:
         """Number shared blank nodes by what they say (their triples with other nodes blanked), then by position."""
@@ -263,24 +349,69 @@ class _Writer:
         return "".join(f"@prefix {p}: <{prefixes[p]}> .\n" for p in sorted(self.used)) + "\n"
 
 
+class _Verbs(dict):
+    """The text of each predicate (``a`` for ``rdf:type``), made on first use."""
+
+    def __init__(self, writer: _Writer) -> None:
+        super().__init__()
+        self.writer = writer
+
+    def __missing__(self, p: Term) -> str:
+        verb = self[p] = "a" if p == _TYPE else self.writer.name(p[1])
+        return verb
+
+
+def _turtle_writer(data: Graph, prefixes: dict[str, str]) -> _Writer:
+    """A writer holding every distinct triple of ``data`` (the union of its graphs)."""
+    from .load import ox_store
+
+    store = ox_store(data)
+    writer = _Writer((), prefixes)
+    if store is not None:
+        writer.add_store(store)
+    else:
+        writer.add_all((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in data.triples((None, None, None)))
+    return writer
+
+
 def _prefixes_of(graph: Graph) -> dict[str, str]:
     return {p: str(ns) for p, ns in graph.namespaces() if p}
 
 
 def to_turtle(graph: Graph, prefixes: dict[str, str] | None = None) -> str:
     """Deterministic Turtle for ``graph``: only the prefixes it uses, subjects in IRI order, ``a`` first."""
+    return "".join(turtle_chunks(graph, prefixes))
+
+
+def turtle_chunks(graph: Graph, prefixes: dict[str, str] | None = None, size: int = 1 << 20) -> Iterator[str]:
+    """:func:`to_turtle` in pieces of about ``size`` characters, so that a large export is written as it is
+    encoded rather than held twice (as text and as bytes)."""
     prefixes = prefixes if prefixes is not None else _prefixes_of(graph)
-    writer = _Writer(triples_of(graph), prefixes)
-    body = writer.render()
-    return writer.header(prefixes) + body
+    writer = _turtle_writer(graph, prefixes)
+    writer.consume = True
+    blocks = writer.blocks()
+    del writer.out, writer.texts  # what is left once every subject is written
+    yield writer.header(prefixes)
+    batch: list[str] = []
+    length = 0
+    for i, block in enumerate(blocks):
+        if i:
+            batch.append("\n")
+        batch.append(block)
+        length += len(block)
+        if length >= size:
+            yield "".join(batch)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch)
 
 
 def turtle_of_triples(triples: Iterable[Triple], prefixes: dict[str, str]) -> str:
     """Deterministic Turtle for triples already in tuple form (see :data:`Term`), as :func:`to_turtle` writes
     them: for callers that build tuples directly and need no rdflib graph (the importers)."""
     writer = _Writer(triples, prefixes)
-    body = writer.render()
-    return writer.header(prefixes) + body
+    blocks = writer.blocks()  # rendered first: the header lists only the prefixes the blocks use
+    return writer.header(prefixes) + "\n".join(blocks)
 
 
 def to_trig(ds: Graph, prefixes: dict[str, str] | None = None) -> str:
@@ -288,8 +419,7 @@ def to_trig(ds: Graph, prefixes: dict[str, str] | None = None) -> str:
     prefixes = prefixes if prefixes is not None else _prefixes_of(ds)
     used: set[str] = set()
     blocks = []
-    for gid, triples in sorted(graphs_of(ds).items()):
-        writer = _Writer(triples, prefixes)
+    for gid, writer in _graph_writers(ds, prefixes):
         body = writer.render()
         name = writer.name(gid[1]) if gid != (0, "") else ""
         used |= writer.used
@@ -297,6 +427,22 @@ def to_trig(ds: Graph, prefixes: dict[str, str] | None = None) -> str:
         blocks.append(f"{'GRAPH ' + name + ' ' if name else ''}{{\n{inner}\n}}\n")
     header = "".join(f"@prefix {p}: <{prefixes[p]}> .\n" for p in sorted(used))
     return header + "\n" + "\n".join(blocks)
+
+
+def _graph_writers(ds: Graph, prefixes: dict[str, str]) -> list[tuple[Term, _Writer]]:
+    """One writer per non-empty graph of ``ds`` (the default graph is ``(0, "")``), in graph order."""
+    from .load import ox_store
+
+    store = ox_store(ds)
+    if store is None:
+        return [(gid, _Writer(triples, prefixes)) for gid, triples in sorted(graphs_of(ds).items())]
+    found = []
+    for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+        writer = _Writer((), prefixes)
+        writer.add_store(store, graph)
+        if writer.out:
+            found.append(((0, "") if isinstance(graph, ox.DefaultGraph) else from_oxigraph(graph), writer))
+    return sorted(found, key=lambda pair: pair[0])
 
 
 # ------------------------------------------------------------------ N-Triples, N-Quads
@@ -325,12 +471,16 @@ def _blank_labels(triples: set[Triple], prefix: str) -> dict[Term, str]:
                                   if r[0] == 2 and writer.incoming.get(r, 0) == 0)]
     labelled = sorted(writer.labels, key=writer._number)
 
+    def key(po: tuple[Term, Term]) -> tuple:
+        p, o = po
+        return (p, 1, writer.term(o, 0)) if o[0] == 2 else (p, 0, o)
+
     def walk(node: Term) -> None:
         if node[0] == 2:
             if node in order:
                 return
             order[node] = f"_:{prefix}{len(order)}"
-        for _, o in sorted(writer.out.get(node, ()), key=lambda po: (po[0], writer.term(po[1], 0) if po[1][0] == 2 else po[1])):
+        for _, o in sorted(writer.pairs(node), key=key):
             if o[0] == 2 and o not in order:
                 walk(o)
 
@@ -371,7 +521,7 @@ def serialize(data: Dataset | Graph, fmt: str = "turtle") -> bytes:
     if fmt == "nquads":
         return to_nquads(data).encode("utf-8")
     if fmt == "turtle":
-        return to_turtle(data).encode("utf-8")
+        return b"".join(chunk.encode("utf-8") for chunk in turtle_chunks(data))
     if fmt == "nt":
         return to_ntriples(data).encode("utf-8")
     graph = _canonical_graph(data)
@@ -449,48 +599,14 @@ def to_jsonld(graph: Graph) -> bytes:
     return json.dumps(document, indent=2, separators=(",", ": "), sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def write_atomic(path: Path | str, data: bytes | Iterable[bytes]) -> Path:
-    """Write ``data`` (bytes, or chunks of bytes) to ``path`` through a temporary file in the same folder, then
-    rename it into place. A crash or an error half-way leaves the previous file (or no file), never a truncated one.
-    """
-    path = Path(path)
-    if not isinstance(data, (bytes, bytearray)) and not _is_chunks(data):
-        raise TypeError(f"write_atomic takes bytes, not {type(data).__name__}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes the file private; outputs get the usual permissions
-        with os.fdopen(fd, "wb") as fh:
-            if isinstance(data, (bytes, bytearray)):
-                fh.write(data)
-            else:
-                for chunk in data:
-                    fh.write(chunk)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def _is_chunks(data: object) -> bool:
-    return isinstance(data, Iterator) or (isinstance(data, (list, tuple)) and all(isinstance(c, bytes) for c in data))
-
-
 def export(data: Dataset | Graph, path: Path | str, fmt: str | None = None) -> Path:
     """Serialise ``data`` to ``path`` atomically; the format defaults to the one the file ending names."""
     path = Path(path)
     if fmt is None:
         by_suffix = {suffix: name for name, suffix in FORMATS.items()}
         fmt = by_suffix.get(path.suffix, "turtle")
+    if fmt == "turtle":  # written as it is encoded: a large graph is never held as one string and its bytes
+        return write_atomic(path, (chunk.encode("utf-8") for chunk in turtle_chunks(data)))
     return write_atomic(path, serialize(data, fmt))
 
 

@@ -11,7 +11,6 @@ import hashlib
 import itertools
 import os
 import re
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +22,10 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
 
 from ..errors import InputError
-from ..writers import Term, from_rdflib, turtle_of_triples
+from ..terms import Term
+from ..terms import tuple_of_rdflib as from_rdflib
+from ..atomic import write_temporary
+from ..writers import turtle_of_triples
 from ..namespaces import DEFAULT_BASE, PREFIXES, data_prefixes
 from .csvio import CsvTable, read_csv, require_rows
 from .reconcile import KnownData, OrgMatch, Reconciler
@@ -214,12 +216,6 @@ def _to_oxigraph(triples: Iterable[tuple[Term, Term, Term]]):
     return store
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 class Staged:
     """Files to write together: each is first written (and synced) to a temporary file next to its target, then
     all are moved into place; if anything fails, the previous files are put back and nothing is left behind."""
@@ -239,17 +235,8 @@ class Staged:
 
     def put(self, target: Path, data: bytes) -> None:
         self._mkdir(target.parent)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        try:
-            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp creates files readable by their owner only
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        self.items.append((target, Path(tmp)))
+        tmp = write_temporary(target, data)
+        self.items.append((target, tmp))
 
     def delete(self, target: Path) -> None:
         if target.exists():

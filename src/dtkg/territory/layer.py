@@ -24,11 +24,12 @@ import pyoxigraph as ox
 from rdflib import Dataset
 
 from ..errors import InputError
+from ..formats import TERRITORY_MODES
 from ..namespaces import DEFAULT_BASE
 from .rdf import Writer
 from .reference import RDF_FILE, Reference, load_reference
 
-MODES = ("linked", "full", "none")
+MODES = TERRITORY_MODES
 
 
 def graph_iri(base: str = DEFAULT_BASE) -> str:
@@ -120,20 +121,27 @@ def add_territory(ds: Dataset, mode: str = "linked", *, base: str = DEFAULT_BASE
     data = "".join(lines).encode("utf-8")
     if store is not None:
         store.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-        _drop_repeated(store, target)
+        _drop_repeated(store, target, small_layer=True)
     else:
         _add_rdflib(ds, ox.parse(data, format=ox.RdfFormat.N_TRIPLES), target)
     return len(lines)
 
 
-def _drop_repeated(store: ox.Store, target: ox.NamedNode) -> None:
+def _drop_repeated(store: ox.Store, target: ox.NamedNode, *, small_layer: bool = False) -> None:
     """Remove from the layer the triples that a data file already states (the seed's communes, its bodies' SIREN).
 
     Oxigraph's union of graphs keeps one copy per graph, so a triple stated twice would give repeated rows to queries
-    that do not ask for DISTINCT; the data's own statement is kept, with its provenance."""
-    repeated = [ox.Quad(q.subject, q.predicate, q.object, target)
-                for graph in list(store.named_graphs()) if graph != target  # the data's graphs, not the layer's
-                for q in store.quads_for_pattern(None, None, None, graph)]
+    that do not ask for DISTINCT; the data's own statement is kept, with its provenance. The smaller side is read:
+    a linked layer (a few thousand triples) is looked up in the data, the data is looked up in a full layer."""
+    if small_layer:
+        layer = list(store.quads_for_pattern(None, None, None, target))
+        repeated = [q for q in layer
+                    if any(other.graph_name != target and not isinstance(other.graph_name, ox.DefaultGraph) for other in store.quads_for_pattern(q.subject, q.predicate,
+                                                                                          q.object, None))]
+    else:
+        repeated = [ox.Quad(q.subject, q.predicate, q.object, target)
+                    for graph in list(store.named_graphs()) if graph != target  # the data's graphs, not the layer's
+                    for q in store.quads_for_pattern(None, None, None, graph)]
     for quad in repeated:
         store.remove(quad)  # a no-op for the data's triples the layer does not repeat
 
