@@ -315,17 +315,11 @@ def _substitutable(query: str, names: frozenset[str]) -> bool:
 
 
 def _ox_term(term: Node):
-    import pyoxigraph as ox
+    if isinstance(term, BNode):
+        raise InputError(f"cannot bind {term!r}")  # blank nodes are refused earlier (term_text)
+    from .terms import to_oxigraph
 
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise InputError(f"cannot bind {term!r}")  # blank nodes are refused earlier (term_text)
+    return to_oxigraph(term)
 
 
 class _FromOxigraph:

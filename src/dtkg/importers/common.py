@@ -381,6 +381,18 @@ class Builder:
         bodies = list(dict.fromkeys(bodies))
         if not bodies:
             return
+        selector = self._annotation(source, bodies, OA.FragmentSelector)
+        self.add((selector, DCTERMS.conformsTo, RFC7111))
+        self.add((selector, RDF.value, lit(f"row={row}")))
+
+    def quote_annotation(self, source: URIRef, exact: str, bodies: Iterable[URIRef]) -> None:
+        """An annotation whose target quotes ``exact`` from ``source`` (checked verbatim by ``dtkg validate``)."""
+        selector = self._annotation(source, dict.fromkeys(bodies), OA.TextQuoteSelector)
+        self.add((selector, OA.exact, lit(exact)))
+
+    def _annotation(self, source: URIRef, bodies: Iterable[URIRef], selector_type: URIRef) -> BNode:
+        """``[] a oa:Annotation`` of ``bodies`` whose target is ``source`` through a new selector of
+        ``selector_type``; returns the selector, for the caller to say what it selects."""
         add = self.add
         ann, target, selector = blank(), blank(), blank()
         add((ann, RDF.type, OA.Annotation))
@@ -391,24 +403,8 @@ class Builder:
         add((target, RDF.type, OA.SpecificResource))
         add((target, OA.hasSource, source))
         add((target, OA.hasSelector, selector))
-        add((selector, RDF.type, OA.FragmentSelector))
-        add((selector, DCTERMS.conformsTo, RFC7111))
-        add((selector, RDF.value, lit(f"row={row}")))
-
-    def quote_annotation(self, source: URIRef, exact: str, bodies: Iterable[URIRef]) -> None:
-        """An annotation whose target quotes ``exact`` from ``source`` (checked verbatim by ``dtkg validate``)."""
-        add = self.add
-        ann, target, selector = blank(), blank(), blank()
-        add((ann, RDF.type, OA.Annotation))
-        add((ann, OA.motivatedBy, OA.identifying))
-        for body in dict.fromkeys(bodies):
-            add((ann, OA.hasBody, body))
-        add((ann, OA.hasTarget, target))
-        add((target, RDF.type, OA.SpecificResource))
-        add((target, OA.hasSource, source))
-        add((target, OA.hasSelector, selector))
-        add((selector, RDF.type, OA.TextQuoteSelector))
-        add((selector, OA.exact, lit(exact)))
+        add((selector, RDF.type, selector_type))
+        return selector
 
     # ------------------------------------------------------------------------------ names
 
