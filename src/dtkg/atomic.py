@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -61,3 +62,69 @@ def write_temporary(path: Path | str, data: bytes | Iterable[bytes]) -> Path:
 
 def _is_chunks(data: object) -> bool:
     return isinstance(data, Iterator) or (isinstance(data, (list, tuple)) and all(isinstance(c, bytes) for c in data))
+
+
+class Staged:
+    """Files to write together: each is first written (and synced) to a temporary file next to its target, then
+    all are moved into place; if anything fails, the previous files are put back and nothing is left behind."""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[Path, Path | None]] = []  # (target, temporary file or None to delete the target)
+        self.created_dirs: list[Path] = []
+
+    def _mkdir(self, folder: Path) -> None:
+        missing = []
+        current = folder
+        while not current.exists():
+            missing.append(current)
+            current = current.parent
+        folder.mkdir(parents=True, exist_ok=True)
+        self.created_dirs.extend(reversed(missing))
+
+    def put(self, target: Path, data: bytes) -> None:
+        self._mkdir(target.parent)
+        tmp = write_temporary(target, data)
+        self.items.append((target, tmp))
+
+    def delete(self, target: Path) -> None:
+        if target.exists():
+            self.items.append((target, None))
+
+    def abort(self) -> None:
+        for _, tmp in self.items:
+            if tmp is not None:
+                tmp.unlink(missing_ok=True)
+        self.items.clear()
+        for folder in reversed(self.created_dirs):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        self.created_dirs.clear()
+
+    def commit(self) -> list[Path]:
+        """Move every staged file into place; on failure restore the previous files and re-raise."""
+        done: list[tuple[Path, Path | None]] = []  # (target, backup of the previous file)
+        try:
+            for target, tmp in self.items:
+                backup = None
+                if target.exists():
+                    backup = target.with_name(f".{target.name}.{uuid.uuid4().hex}.bak")
+                    os.replace(target, backup)
+                done.append((target, backup))
+                if tmp is not None:
+                    os.replace(tmp, target)
+        except BaseException:
+            for target, backup in reversed(done):
+                if backup is not None:
+                    os.replace(backup, target)
+                else:
+                    target.unlink(missing_ok=True)
+            self.abort()
+            raise
+        for _, backup in done:
+            if backup is not None:
+                backup.unlink(missing_ok=True)
+        written = [target for target, tmp in self.items if tmp is not None]
+        self.items.clear()
+        return written

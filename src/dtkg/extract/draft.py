@@ -2,7 +2,7 @@
 file) and ``review.html`` (the text with every extracted span highlighted and linked to its row).
 
 All the folders of one run are written together or not at all: every file is staged to a temporary file, then moved
-into place (see :class:`dtkg.importers.common.Staged`).
+into place (see :class:`dtkg.atomic.Staged`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import InputError
-from ..importers.common import Staged
+from ..atomic import Staged
 from ..importers.csvio import decode, write_csv
 from ..importers.tables import SPECS
 from ..importers.values import decimal_lexical, slugify

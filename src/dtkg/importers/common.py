@@ -12,7 +12,6 @@ import itertools
 import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,7 +23,8 @@ from rdflib.term import Node
 from ..errors import InputError
 from ..terms import Term
 from ..terms import tuple_of_rdflib as from_rdflib
-from ..atomic import write_temporary
+from ..atomic import Staged
+from ..terms import tuples_to_store as _to_oxigraph
 from ..writers import turtle_of_triples
 from ..namespaces import DEFAULT_BASE, PREFIXES, data_prefixes
 from .csvio import CsvTable, read_csv, require_rows
@@ -189,97 +189,6 @@ def _as_tuples(triples: list[tuple[Node, Node, Node]]) -> set[tuple[Term, Term, 
         add((hs[1] if hs is not None else convert(s), hp[1] if hp is not None else convert(p),
              ho[1] if ho is not None else convert(o)))
     return out
-
-
-def _to_oxigraph(triples: Iterable[tuple[Term, Term, Term]]):
-    """An Oxigraph store holding ``triples`` (tuple terms), each distinct term converted once."""
-    import pyoxigraph as ox
-
-    made: dict[Term, object] = {}
-
-    def term(t: Term):
-        node = made.get(t)
-        if node is None:
-            if t[0] == 0:
-                node = ox.NamedNode(t[1])
-            elif t[0] == 1:
-                node = (ox.Literal(t[1], language=t[2]) if t[2] else
-                        ox.Literal(t[1], datatype=ox.NamedNode(t[3])) if t[3] else ox.Literal(t[1]))
-            else:
-                node = ox.BlankNode()
-            made[t] = node
-        return node
-
-    store = ox.Store()
-    default = ox.DefaultGraph()
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in triples)
-    return store
-
-
-class Staged:
-    """Files to write together: each is first written (and synced) to a temporary file next to its target, then
-    all are moved into place; if anything fails, the previous files are put back and nothing is left behind."""
-
-    def __init__(self) -> None:
-        self.items: list[tuple[Path, Path | None]] = []  # (target, temporary file or None to delete the target)
-        self.created_dirs: list[Path] = []
-
-    def _mkdir(self, folder: Path) -> None:
-        missing = []
-        current = folder
-        while not current.exists():
-            missing.append(current)
-            current = current.parent
-        folder.mkdir(parents=True, exist_ok=True)
-        self.created_dirs.extend(reversed(missing))
-
-    def put(self, target: Path, data: bytes) -> None:
-        self._mkdir(target.parent)
-        tmp = write_temporary(target, data)
-        self.items.append((target, tmp))
-
-    def delete(self, target: Path) -> None:
-        if target.exists():
-            self.items.append((target, None))
-
-    def abort(self) -> None:
-        for _, tmp in self.items:
-            if tmp is not None:
-                tmp.unlink(missing_ok=True)
-        self.items.clear()
-        for folder in reversed(self.created_dirs):
-            try:
-                folder.rmdir()
-            except OSError:
-                pass
-        self.created_dirs.clear()
-
-    def commit(self) -> list[Path]:
-        """Move every staged file into place; on failure restore the previous files and re-raise."""
-        done: list[tuple[Path, Path | None]] = []  # (target, backup of the previous file)
-        try:
-            for target, tmp in self.items:
-                backup = None
-                if target.exists():
-                    backup = target.with_name(f".{target.name}.{uuid.uuid4().hex}.bak")
-                    os.replace(target, backup)
-                done.append((target, backup))
-                if tmp is not None:
-                    os.replace(tmp, target)
-        except BaseException:
-            for target, backup in reversed(done):
-                if backup is not None:
-                    os.replace(backup, target)
-                else:
-                    target.unlink(missing_ok=True)
-            self.abort()
-            raise
-        for _, backup in done:
-            if backup is not None:
-                backup.unlink(missing_ok=True)
-        written = [target for target, tmp in self.items if tmp is not None]
-        self.items.clear()
-        return written
 
 
 # ------------------------------------------------------------------------------------------------------ results
