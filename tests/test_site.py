@@ -35,6 +35,16 @@ INJECTED_TTL = f"""
     schema:amount [ a schema:MonetaryAmount ; schema:value 1000 ; schema:currency "EUR" ] ;
     schema:startDate "2020"^^<http://www.w3.org/2001/XMLSchema#gYear> ;
     prov:wasDerivedFrom <https://w3id.org/dtkg/id/source/2019-09-28-inauguration-atelier-bourbourg> .
+<https://w3id.org/dtkg/id/place/injected> a org:Site, schema:Place ;
+    rdfs:label {json.dumps(INJECTION)}@fr ;
+    schema:containedInPlace <https://w3id.org/dtkg/id/commune/59094> .
+<https://w3id.org/dtkg/id/commune/59094> a <http://rdf.insee.fr/def/geo#Commune>, schema:Place ;
+    rdfs:label {json.dumps(SCRIPT_BREAK)}@fr ; <http://rdf.insee.fr/def/geo#codeINSEE> "59094" .
+<https://w3id.org/dtkg/id/grant/injected-place> a schema:MonetaryGrant ;
+    rdfs:label "Aide au lieu"@fr ;
+    schema:funder <https://w3id.org/dtkg/id/organisation/injected> ;
+    schema:fundedItem <https://w3id.org/dtkg/id/place/injected> ;
+    schema:amount [ a schema:MonetaryAmount ; schema:value 500 ; schema:currency "EUR" ] .
 [] a oa:Annotation ; oa:hasBody <https://w3id.org/dtkg/id/organisation/injected> ;
    oa:hasTarget [ a oa:SpecificResource ;
        oa:hasSource <https://w3id.org/dtkg/id/source/2019-09-28-inauguration-atelier-bourbourg> ;
@@ -90,6 +100,27 @@ def seed_graph_of(seed):
     from dtkg.network import plain_graph
 
     return plain_graph(seed)
+
+
+def test_map_places_what_the_graph_locates_with_its_funding(seed, seed_site):
+    """Places by the INSEE code of their commune, communes by their own, the CUD by its EPCI's communes in the
+    territorial reference; the Nord's total counts the 6 421 € share inside the CUD's grant, not on top of it."""
+    from dtkg.site_map import departement_of_insee, departement_outlines, map_data
+
+    assert [departement_of_insee(c) for c in ("59094", "2A004", "97105", "75056", "5909", "x")] == \
+        ["59", "2A", "971", "75", None, None]
+    outlines = departement_outlines()
+    assert len(outlines) == 96 and outlines["59"]["name"] == "Nord" and outlines["2B"]["rings"]
+    data = map_data(SiteModel(seed_graph_of(seed)))
+    assert [a["code"] for a in data["areas"]] == ["59"] and data["unplaced"] == 0
+    nord = data["areas"][0]
+    items = {i["link"]["label"]: i["total"] for i in nord["items"]}
+    assert items["L'ATELIER"] == "6 421 €" and items["Bourbourg"] == "" and "SPARKLAB" in items
+    assert items["Communauté Urbaine de Dunkerque"] == "120 000 €" and nord["total"] == "120 000 €"
+    assert "Région Hauts-de-France" not in items  # the graph does not say where the Région is drawn
+    page = (seed_site.path / "carte.html").read_text(encoding="utf-8")
+    assert 'href="place/place-atelier-bourbourg.html"' in page and "CC BY 4.0" in page
+    assert "connect-src &#39;none&#39;" in page and "url(images" not in page
 
 
 def test_lists_come_with_csv(seed_site):

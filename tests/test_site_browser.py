@@ -114,9 +114,15 @@ def test_injected_labels_stay_inert_on_every_page(browser, tmp_path):
             page = view.page
             if path.name == "index.html":
                 page.fill("#q", "img src")
-                assert page.locator("#results a").all_inner_texts() == [INJECTION]
+                assert page.locator("#results a").all_inner_texts() == [INJECTION, INJECTION]  # organisation, place
                 page.fill("#q", "999999999")
                 assert page.locator("#results a").all_inner_texts() == [INJECTION]
+            if path.name == "carte.html":
+                page.wait_for_selector("html[data-drawn=true]")
+                items = page.evaluate("[...dtkgMap.open('59').querySelectorAll('li > a, li > span:first-child')]"
+                                      ".map(e => e.textContent)")
+                assert INJECTION in items and SCRIPT_BREAK in items, items
+                assert page.locator("#areas").inner_text().count(INJECTION) == 1
             if "injected" in path.name and path.parent.name == "organisation":
                 assert page.locator("h1#label").inner_text() == INJECTION
                 assert SCRIPT_BREAK in page.locator("body").inner_text()
@@ -125,6 +131,24 @@ def test_injected_labels_stay_inert_on_every_page(browser, tmp_path):
             assert view.requests == [] and view.dialogs == [] and view.errors == [], (path, view.errors)
         finally:
             view.close()
+
+
+def test_map_shows_places_and_their_funding_offline(opened, site):
+    view = opened(site / "carte.html")
+    page = view.page
+    page.wait_for_selector("html[data-drawn=true]")
+    assert page.locator(".leaflet-overlay-pane path").count() == 96 + 1  # the départements, one circle (Nord)
+    assert page.locator(".leaflet-tooltip").all_inner_texts() == ["Nord — 120 000 €"]
+    assert page.locator(".leaflet-tile").count() == 0
+    page.locator(".leaflet-overlay-pane path.leaflet-interactive").click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Nord (59)" in text and "Aides reçues : 120 000 €" in text
+    assert "L'ATELIER (Lieu) : 6 421 €" in text and "Bourbourg (Commune)" in text
+    popup.get_by_role("link", name="L'ATELIER").click()
+    page.wait_for_url("**/place/*.html")
+    assert page.locator("h1#label").inner_text() == "L'ATELIER"
 
 
 def test_policy_blocks_any_fetch(browser, site):

@@ -74,6 +74,8 @@ _VENDOR = Path(__file__).resolve().parent / "vendor"
 #: The npm builds the money page inlines, in load order (see scripts/vendor_js.py and vendor/VERSIONS.json).
 _VENDORED_SANKEY = ("d3-array/d3-array.min.js", "d3-path/d3-path.min.js", "d3-shape/d3-shape.min.js",
                     "d3-sankey/d3-sankey.min.js")
+#: Leaflet, which the map page inlines (its outlines come from ``vendor/france.departments``, see site_map.py).
+_VENDORED_MAP = ("leaflet/leaflet.js",)
 
 
 # ---------------------------------------------------------------------------------------------- model
@@ -467,6 +469,16 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
     emit("chronologie.html", "site-time.html", 0, scripts=(time_js,), items=dated_items(model), model=model,
          time_js=Markup(time_js))
     counts["time"] += 1
+
+    # the map: places and territories in their départements, with what they received
+    from .site_map import leaflet_css, map_data, map_json
+
+    located = map_data(model)
+    map_js = vendored_js(_VENDORED_MAP) + "\n" + (_TEMPLATES / "site-map.js").read_text(encoding="utf-8")
+    emit("carte.html", "site-map.html", 0, scripts=(map_js,), areas=located["areas"], unplaced=located["unplaced"],
+         map_json=Markup(json_for_script(map_json(located))), map_js=Markup(map_js),
+         leaflet_css=Markup(leaflet_css()))
+    counts["map"] += 1
 
     # the index and its search
     index = [[e.label, PLURALS.get(e.kind, e.kind), e.href, _search_keys(e)] for e in all_entries]
