@@ -151,6 +151,38 @@ def test_map_shows_places_and_their_funding_offline(opened, site):
     assert page.locator("h1#label").inner_text() == "L'ATELIER"
 
 
+def test_split_search_and_time_line_work_offline(opened, tmp_path, seed, monkeypatch):
+    """With the limits lowered, the seed's search index is split into pages by word and the time line by year:
+    typing on the index goes to the page of the query's rarest word, which finds the same answers."""
+    import dtkg.site as site_module
+
+    for name, value in (("SEARCH_INLINE_MAX", 100), ("SHARD_ROWS", 3), ("TIME_PAGE", 2)):
+        monkeypatch.setattr(site_module, name, value)
+    root = write_site(seed, tmp_path / "split", network_views=0).path
+    view = opened(root / "index.html")
+    page = view.page
+    page.fill("#q", "kerkhof")
+    page.wait_for_url("**/recherche/k*.html?q=kerkhof")
+    page.wait_for_function("window.dtkgSearch && dtkgSearch.ready")
+    assert page.locator("#results a").all_inner_texts() == ["Isabelle Kerkhof"]
+    assert page.input_value("#q") == "kerkhof"
+    page.fill("#q", "245900428")
+    page.wait_for_url("**/recherche/2*.html?q=245900428")
+    page.wait_for_function("window.dtkgSearch && dtkgSearch.ready")
+    assert page.locator("#results a").all_inner_texts() == ["Communauté Urbaine de Dunkerque"]
+    page.locator("#results a").first.click()
+    page.wait_for_url("**/organisation/*.html")
+    assert page.locator("h1#label").inner_text() == "Communauté Urbaine de Dunkerque"
+    years = opened(root / "chronologie.html").page
+    assert years.locator("ul.kinds a").all_inner_texts() == ["2016", "2018", "2019"]
+    years.get_by_role("link", name="2019").click()
+    years.wait_for_url("**/chronologie-2019.html")
+    event = years.locator("#timeline tbody tr", has_text="Inauguration de L'ATELIER")
+    assert event.is_visible()
+    years.fill("#asof", "2018-12-31")
+    assert not event.is_visible()
+
+
 def test_policy_blocks_any_fetch(browser, site):
     view = open_offline(browser, site / "index.html")
     try:

@@ -40,6 +40,10 @@ _OUTLINES = Path(__file__).resolve().parent / "vendor" / "france.departments" / 
 #: Node kinds the map places (when the graph says where they are).
 MAP_KINDS = ("place", "commune", "organisation", "network")
 
+#: Items shown per département, on the map and in its table (those that received most first); ``carte.csv``
+#: holds them all, so that the page stays small on a national graph.
+MAP_ITEMS = 20
+
 _TOKEN = re.compile(r"[MmLlHhVvZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
 
@@ -143,6 +147,7 @@ class _Places:
     def __init__(self, graph) -> None:
         self.graph = graph
         self._reference = None
+        self._commune_by_siren: dict[str, str] = {}
 
     def reference(self):
         if self._reference is None:
@@ -150,6 +155,8 @@ class _Places:
 
             try:
                 self._reference = load_reference()
+                self._commune_by_siren = {c.siren: c.departement for c in self._reference.communes.values()
+                                          if c.siren}
             except Exception:  # noqa: BLE001 - the map does without the reference rather than failing the site
                 self._reference = False
         return self._reference
@@ -193,11 +200,8 @@ class _Places:
                 epci = ref.epcis.get(str(siren))
                 if epci is not None:
                     found |= {ref.communes[c].departement for c in epci.members if c in ref.communes}
-                else:
-                    for commune in ref.communes.values():
-                        if commune.siren == str(siren):
-                            found.add(commune.departement)
-                            break
+                elif str(siren) in self._commune_by_siren:
+                    found.add(self._commune_by_siren[str(siren)])
         return found
 
 
@@ -221,8 +225,9 @@ def map_data(model) -> dict:
     """What the map page shows: the outlines, and per département the items in it with what they received.
 
     Returns ``{"outlines": [[code, name, rings, centre], ...], "areas": [area, ...], "unplaced": n}`` where each
-    area is ``{"code", "name", "centre" (None overseas), "total", "amount", "items": [{"link", "kind", "total"}]}``,
-    sorted by amount received, largest first; ``unplaced`` counts the places and territories the graph does not
+    area is ``{"code", "name", "centre" (None overseas), "total", "amount", "items": [{"link", "kind", "total"}],
+    "all_items", "more"}`` (``items`` are the :data:`MAP_ITEMS` that received most, ``more`` how many are left
+    out of them), sorted by amount received, largest first; ``unplaced`` counts the places and territories the graph does not
     locate.
     """
     from .network import TYPE_LABELS
@@ -264,7 +269,8 @@ def map_data(model) -> dict:
                           "total": _text(own), "amount": float(sum(own.values(), Decimal(0)))})
         items.sort(key=lambda i: (-i["amount"], i["link"]["label"].casefold()))
         areas.append({"code": dep, "name": names[dep], "centre": outlines[dep]["centre"] if dep in outlines else None,
-                      "total": _text(totals), "amount": float(sum(totals.values(), Decimal(0))), "items": items})
+                      "total": _text(totals), "amount": float(sum(totals.values(), Decimal(0))),
+                      "items": items[:MAP_ITEMS], "all_items": items, "more": max(0, len(items) - MAP_ITEMS)})
     areas.sort(key=lambda a: (-a["amount"], a["code"]))
     return {"outlines": [[code, o["name"], o["rings"], o["centre"]] for code, o in sorted(outlines.items())],
             "areas": areas, "unplaced": unplaced}
@@ -273,7 +279,7 @@ def map_data(model) -> dict:
 def map_json(data: dict) -> dict:
     """The part of :func:`map_data` the page's script draws (labels go in as text, never as markup)."""
     areas = [[a["code"], a["name"], a["centre"], a["total"], a["amount"],
-              [[i["link"]["label"], i["link"]["href"], i["kind"], i["total"]] for i in a["items"]]]
+              [[i["link"]["label"], i["link"]["href"], i["kind"], i["total"]] for i in a["items"]], a["more"]]
              for a in data["areas"]]
     return {"outlines": data["outlines"], "areas": areas}
 

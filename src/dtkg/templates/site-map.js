@@ -47,6 +47,7 @@
       list.appendChild(li);
     });
     box.appendChild(list);
+    if (a[6]) { box.appendChild(text("p", "… et " + a[6] + " autre(s) : voir le tableau et carte.csv", "note")); }
     circle.bindPopup(box, { maxWidth: 360 });
     circle.addTo(map);
     circles[a[0]] = circle;
