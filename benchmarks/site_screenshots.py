@@ -43,7 +43,8 @@ def screenshots(out_dir: Path) -> list[Path]:
                     view.page.fill("#asof", date)
                 if name == "site-map.png":
                     view.page.wait_for_selector("html[data-drawn=true]")
-                    view.page.evaluate("dtkgMap.map.setView(dtkgMap.circles['59'].getLatLng(), 1.25)")
+                    view.page.evaluate("(() => { const c = dtkgMap.circles['59'].getLatLng(); "
+                                       "dtkgMap.map.setView([c.lat + 35, c.lng + 40], 0.5); })()")
                     view.page.evaluate("dtkgMap.open('59')")
                     view.page.wait_for_timeout(400)
                 target = out_dir / name
