@@ -125,9 +125,9 @@ def test_editor_runs_a_saved_query_against_dtkg_serve(browser, served):
             if page.evaluate("!!(window.dtkgQuery && dtkgQuery.ready)"):
                 break
             time.sleep(0.2)
-        names = page.evaluate("Object.keys(dtkgQuery.yasgui._tabs).map(id => dtkgQuery.yasgui.getTab(id).getName())")
+        names = page.evaluate("dtkgQuery.yasgui.persistentConfig.getTabs().map(id => dtkgQuery.yasgui.getTab(id).getName())")
         assert names == [q.name for q in saved_queries()]
-        page.evaluate("(i) => dtkgQuery.yasgui.selectTabId(Object.keys(dtkgQuery.yasgui._tabs)[i])",
+        page.evaluate("(i) => dtkgQuery.yasgui.selectTabId(dtkgQuery.yasgui.persistentConfig.getTabs()[i])",
                       names.index("total-by-funder"))
         page.evaluate("dtkgQuery.yasgui.getTab().getYasqe().query()")
         page.locator(".yasr table tbody tr").first.wait_for(timeout=30000)

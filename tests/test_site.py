@@ -197,6 +197,9 @@ def test_network_views_are_the_ego_views_of_the_project(seed_graph):
         mine, theirs = _ego(actors, node), ego_view(actors, node, 1)
         assert set(mine.nodes) == set(theirs.nodes) and mine.number_of_edges() == theirs.number_of_edges()
         assert mine.graph["focus"] == node
+    region = "https://w3id.org/dtkg/id/organisation/region-hauts-de-france"
+    capped = _ego(actors, region, 1)
+    assert set(capped.nodes) == {region, "https://w3id.org/dtkg/id/organisation/cud"}  # two grants to the CUD
 
 
 def test_big_graphs_keep_pages_bounded_and_totals_exact(tmp_path, seed, monkeypatch):
@@ -216,6 +219,14 @@ def test_big_graphs_keep_pages_bounded_and_totals_exact(tmp_path, seed, monkeypa
     data = site_module.sankey_data(SiteModel(seed_graph_of(seed)))
     assert sum(Decimal(w[2]) for w in data["wholes"]) == Decimal("120000")  # every grant in an "others" flow
     assert ["autres bénéficiaires", ""] in data["nodes"] and data["shares"] == []
+    monkeypatch.setattr(site_module, "SANKEY_FUNDERS", 0)  # every funder in one "autres financeurs" node
+    data = site_module.sankey_data(SiteModel(seed_graph_of(seed)))
+    assert sum(Decimal(w[2]) for w in data["wholes"]) == Decimal("120000")
+    assert [data["nodes"][w[0]][0] for w in data["wholes"]] == ["autres financeurs (1)"] * 2  # 2016 and 2019
+    monkeypatch.setattr(site_module, "FUNDER_ROWS", 0)
+    root = write_site(seed, tmp_path / "site", network_views=0).path
+    assert "Les 0 financeurs qui ont le plus donné, sur 1." in (root / "flux.html").read_text(encoding="utf-8")
+    assert "Région Hauts-de-France,2,120000,EUR," in (root / "financeurs.csv").read_text(encoding="utf-8")
 
 
 def test_pages_stay_bounded_when_the_graph_grows(tmp_path, monkeypatch):

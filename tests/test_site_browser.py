@@ -244,10 +244,10 @@ def test_query_page_sends_saved_queries_to_its_endpoint_only(browser, tmp_path, 
             if page.evaluate("!!(window.dtkgQuery && dtkgQuery.ready)"):
                 break
             time.sleep(0.2)
-        names = page.evaluate("Object.keys(dtkgQuery.yasgui._tabs).map(id => dtkgQuery.yasgui.getTab(id).getName())")
+        names = page.evaluate("dtkgQuery.yasgui.persistentConfig.getTabs().map(id => dtkgQuery.yasgui.getTab(id).getName())")
         assert names == [q.name for q in saved_queries()]
         tab = names.index("total-by-funder")
-        page.evaluate("(i) => dtkgQuery.yasgui.selectTabId(Object.keys(dtkgQuery.yasgui._tabs)[i])", tab)
+        page.evaluate("(i) => dtkgQuery.yasgui.selectTabId(dtkgQuery.yasgui.persistentConfig.getTabs()[i])", tab)
         page.evaluate("dtkgQuery.yasgui.getTab().getYasqe().query()")
         page.locator(".yasr table tbody tr").first.wait_for(timeout=20000)
         assert posted and "SUM(?amount)" in posted[0]

@@ -70,6 +70,10 @@ SANKEY_FLOWS = 25
 #: rest are counted on the page and are in ``flux.csv``, so that a national funder's page stays under 2 MB.
 ACTOR_ROWS = 200
 
+#: Neighbours drawn in an actor's network view (those with most links to it): a national funder with thousands
+#: of grantees would otherwise make a page of several MB that no browser lays out usefully.
+EGO_NEIGHBOURS = 400
+
 #: Largest search index (bytes of JSON) kept inline in ``index.html``; past it the index is split into pages
 #: ``recherche/XX.html``, one per first two letters of a word, and the search goes to the page of its first word.
 SEARCH_INLINE_MAX = 1_000_000
@@ -80,6 +84,13 @@ SHARD_ROWS = 4000
 #: Items of the time line per page: past it, ``chronologie.html`` lists the years and each year has its pages
 #: (``chronologie-2019.html``, ``chronologie-2019-2.html``…).
 TIME_PAGE = 4000
+
+#: Funders the Sankey draws one by one (those that gave most); the grants of the others are drawn as one flow per
+#: year from "autres financeurs" to "autres bénéficiaires", so totals stay exact.
+SANKEY_FUNDERS = 40
+
+#: Funders in the table of the money page (those that gave most); ``financeurs.csv`` lists them all.
+FUNDER_ROWS = 200
 
 #: The file that marks a folder as a dtkg site: only such a folder is ever replaced.
 MARKER = ".dtkg-site"
@@ -458,9 +469,13 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
     for node in ranked[:max(0, network_views)]:
         entry = model.entries[node]
         rel = "reseau/" + entry.href.split("/", 1)[1]
-        ego = _ego(model.actors, node)
+        ego = _ego(model.actors, node, EGO_NEIGHBOURS)
+        degree = len({*model.actors.successors(node), *model.actors.predecessors(node)})
         (root / "reseau").mkdir(exist_ok=True)
-        write_html(ego, root / rel, title=f"Réseau autour de {entry.label}")
+        title = f"Réseau autour de {entry.label}"
+        if degree > EGO_NEIGHBOURS:
+            title += f" ({EGO_NEIGHBOURS} voisins les plus liés sur {degree} ; les autres sont sur sa fiche)"
+        write_html(ego, root / rel, title=title)
         network_href[node] = rel
         largest = max(largest, (root / rel).stat().st_size)
 
@@ -518,8 +533,12 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
 
     # money: every grant as a flow, totals per funder from the saved query total-by-funder
     summary = summarize(data)
+    (root / "financeurs.csv").write_text(_csv_text(["financeur", "aides", "total", "devise", "IRI"], [
+        [model.link(f.funder)["label"], f.grants, str(f.total), f.currency, f.funder] for f in summary.funders]),
+        encoding="utf-8")
+    kept = {id(f) for f in sorted(summary.funders, key=lambda f: (-f.total, f.funder))[:FUNDER_ROWS]}
     funders = [{"link": model.link(f.funder), "total": format_amount(f.total, f.currency), "grants": f.grants}
-               for f in summary.funders]
+               for f in summary.funders if id(f) in kept]
     flows = sorted(model.grants, key=lambda g: (g.year, -g.amount, g.resource))
     rows = [[model.link(g.funder)["label"], model.link(g.recipient)["label"], str(g.amount), g.currency, g.year,
              model.link(g.part_of)["label"] if g.part_of else "", g.resource] for g in flows]
@@ -529,6 +548,7 @@ def _write_pages(model: SiteModel, data: Graph, root: Path, base_title: str,
     shown = sorted(flows, key=lambda g: (-g.amount, g.resource))[:FLOW_ROWS]
     shown.sort(key=lambda g: (g.year, -g.amount, g.resource))
     emit("flux.html", "site-money.html", 0, scripts=(sankey_js,), flows=shown, all_flows=len(flows), funders=funders,
+         all_funders=len(summary.funders),
          model=model,
          sankey_json=Markup(json_for_script(sankey_data(model))), sankey_js=Markup(sankey_js))
     counts["money"] += 1
@@ -658,12 +678,20 @@ def vendored_js(files: tuple[str, ...]) -> str:
     return "\n;\n".join(parts)
 
 
-def _ego(g: nx.MultiDiGraph, centre: str) -> nx.MultiDiGraph:
+def _ego(g: nx.MultiDiGraph, centre: str, limit: int | None = None) -> nx.MultiDiGraph:
     """The actor and its direct neighbours, as :func:`dtkg.network.ego_view` at depth 1, in time proportional to
     the neighbourhood (``ego_view`` makes an undirected copy of the whole graph first, which a site calls hundreds
-    of times)."""
-    keep = {centre, *g.successors(centre), *g.predecessors(centre)}
-    sub = g.subgraph(keep).copy()
+    of times); at most ``limit`` neighbours, those with most links to the actor first."""
+    neighbours = {*g.successors(centre), *g.predecessors(centre)}
+    if limit is not None and len(neighbours) > limit:
+        # a national funder: the neighbours it has most links with (then the most linked), so the page stays small
+        links = defaultdict(int)
+        for _, other in g.out_edges(centre):
+            links[other] += 1
+        for other, _ in g.in_edges(centre):
+            links[other] += 1
+        neighbours = set(sorted(neighbours, key=lambda n: (-links[n], -g.degree(n), n))[:limit])
+    sub = g.subgraph({centre, *neighbours}).copy()
     sub.graph.update(g.graph, focus=centre, depth=1)
     return sub
 
@@ -712,7 +740,8 @@ def sankey_data(model: SiteModel) -> dict:
 
     A whole grant is a flow from its funder to its recipient; a share of it (``dcterms:isPartOf``) is a flow from
     the whole's recipient onwards to the share's recipient, inside the whole: money is never counted twice, and
-    the flows leaving the funders add up to their totals (the rule of the saved query ``total-by-funder``).
+    the flows leaving the funders add up to their totals (the rule of the saved query ``total-by-funder``). The
+    :data:`SANKEY_FUNDERS` funders that gave most are drawn one by one, the others as one "autres financeurs" node.
     Nodes are ``[label, href]``; wholes ``[funder, recipient, amount, year, currency, grant label]`` and shares
     ``[whole index, recipient, amount, grant label]``; amounts are decimal strings, exact.
     """
@@ -729,6 +758,17 @@ def sankey_data(model: SiteModel) -> dict:
     resources = {g.resource for g in model.grants}
     wholes = [g for g in model.grants if not g.part_of or g.part_of not in resources]
     wholes.sort(key=lambda g: (-g.amount, g.resource))
+    given: dict[str, Decimal] = defaultdict(Decimal)
+    for g in wholes:
+        given[g.funder] += g.amount
+    drawn_funders = set(sorted(given, key=lambda f: (-given[f], f))[:SANKEY_FUNDERS])
+    grouped: dict[tuple, list] = {}
+    for g in wholes:
+        if g.funder not in drawn_funders:
+            other = grouped.setdefault((g.year, g.currency), [Decimal(0), 0])
+            other[0] += g.amount
+            other[1] += 1
+    wholes = [g for g in wholes if g.funder in drawn_funders]
     kept_per: dict[tuple, int] = defaultdict(int)
     others: dict[tuple, list] = {}
     whole_rows = []
@@ -749,6 +789,15 @@ def sankey_data(model: SiteModel) -> dict:
         nodes.append(["autres bénéficiaires", ""])
     for (funder, year, currency), (amount, count) in sorted(others.items()):
         whole_rows.append([node(funder), index["(autres)"], str(amount), year, currency, f"{count} autres aides"])
+    if grouped:
+        if "(autres)" not in index:
+            index["(autres)"] = len(nodes)
+            nodes.append(["autres bénéficiaires", ""])
+        index["(autres financeurs)"] = len(nodes)
+        nodes.append([f"autres financeurs ({len(given) - len(drawn_funders)})", ""])
+        for (year, currency), (amount, count) in sorted(grouped.items()):
+            whole_rows.append([index["(autres financeurs)"], index["(autres)"], str(amount), year, currency,
+                               f"{count} aides des autres financeurs"])
     position = {g.resource: i for i, g in enumerate(drawn)}
     share_rows = [[position[g.part_of], node(g.recipient), str(g.amount), model.link(g.resource)["label"]]
                   for g in sorted(model.grants, key=lambda g: (-g.amount, g.resource)) if g.part_of in position]
