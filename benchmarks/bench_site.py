@@ -58,7 +58,7 @@ def main() -> None:
             median = statistics.median(times)
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
             print(f"{triples:>9} {result.total_pages:>7} {median:>9.2f} {median / triples * 1000:>13.4f} "
-                  f"{result.largest_page / 1e6:>10.2f} MB {other_name[:28]:>28} {other_size / 1e6:>6.2f} MB "
+                  f"{result.largest_page / 1e6:>10.3f} MB {other_name[:28]:>28} {other_size / 1e6:>6.3f} MB "
                   f"{site_mb:>8.1f} {peak:>6.1f} GiB", flush=True)
             print("   pages by kind: " + ", ".join(f"{k} {v}" for k, v in sorted(result.pages.items())), flush=True)
             del ds, result

@@ -64,7 +64,7 @@ FLOW_ROWS = 500
 
 #: Flows the Sankey draws per funder and year (the largest); the others are drawn as one "others" flow, so that
 #: the totals stay exact and the page stays small on a national graph.
-SANKEY_FLOWS = 25
+SANKEY_FLOWS = 15
 
 #: Rows an actor page shows per year of grants, and links and quotes it lists (the largest grants first); the
 #: rest are counted on the page and are in ``flux.csv``, so that a national funder's page stays under 2 MB.
@@ -87,7 +87,7 @@ TIME_PAGE = 4000
 
 #: Funders the Sankey draws one by one (those that gave most); the grants of the others are drawn as one flow per
 #: year from "autres financeurs" to "autres bénéficiaires", so totals stay exact.
-SANKEY_FUNDERS = 40
+SANKEY_FUNDERS = 20
 
 #: Funders in the table of the money page (those that gave most); ``financeurs.csv`` lists them all.
 FUNDER_ROWS = 200
