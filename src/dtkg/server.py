@@ -4,7 +4,11 @@ Nothing listens but this module's HTTP server. Queries run in worker processes (
 store opened read-only with pyoxigraph. The server:
 
 - answers ``GET``/``POST`` queries on ``/query`` and ``/sparql`` with content negotiation (SPARQL JSON, XML, CSV, TSV;
-  Turtle, N-Triples, RDF/XML), a short page on ``/``, 403 for updates, 404 for every other path (see :func:`route`);
+  Turtle, N-Triples, RDF/XML), 403 for updates, 404 for every other path (see :func:`route`);
+- serves the static site of the graph (:func:`dtkg.site.write_site`) at ``/`` when given one (``GET``/``HEAD`` of
+  its files only, never outside its folder), or a short page on ``/`` otherwise, and a SPARQL editor (YASGUI,
+  :func:`dtkg.site.query_page_html`) at ``/requetes.html`` that sends its queries to ``/sparql`` on the same
+  origin;
 - refuses ``SERVICE`` (400), updates and ``LOAD`` (403) and queries nested past
   :data:`~dtkg.sparql_safety.MAX_DEPTH` levels (400) before any parser sees them (:func:`dtkg.sparql_safety.check_safe`);
 - kills a worker whose query passes the time limit (504) and replaces a worker that dies (503 meanwhile);
@@ -25,6 +29,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -228,14 +233,46 @@ HOME_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>dtkg SPARQL endpoint</title></head>
 <body><h1>dtkg SPARQL endpoint</h1>
 <p>A read-only SPARQL 1.1 endpoint over the dtkg knowledge graph. Send queries to <code>/query</code>
-(GET <code>?query=</code> or POST), as with any SPARQL client.</p>
+(GET <code>?query=</code> or POST), as with any SPARQL client, or use the <a href="/requetes.html">query editor</a>.</p>
 <p>Queries run for at most {timeout:g} s and return at most {max_rows} rows ({max_mb:g} MB); SERVICE, LOAD and updates
 are refused.</p></body></html>
 """
 
 
-def make_handler(pool: WorkerPool, limits: Limits) -> type[BaseHTTPRequestHandler]:
-    """The request handler class: it reads each request, checks it, and runs queries on ``pool``."""
+#: Content types of the files a site holds.
+CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".csv": "text/csv; charset=utf-8", ".css": "text/css",
+                 ".js": "text/javascript", ".json": "application/json", ".png": "image/png", ".svg": "image/svg+xml",
+                 ".txt": "text/plain; charset=utf-8"}
+
+#: Where the SPARQL editor page is served.
+EDITOR_PATH = "/requetes.html"
+
+
+def site_file(root: Path, path: str) -> Path | None:
+    """The file of the site folder ``root`` that the URL path ``path`` names, or None: ``/`` is ``index.html``;
+    hidden names, ``..``, back-slashes and NUL are refused, and so is anything that resolves outside ``root``."""
+    text = urllib.parse.unquote(path, errors="strict")
+    if "\x00" in text or "\\" in text or not text.startswith("/"):
+        return None
+    parts = [p for p in text.split("/") if p]
+    if any(p.startswith(".") for p in parts):
+        return None
+    target = root.joinpath(*parts) if parts else root
+    if target.is_dir():
+        target = target / "index.html"
+    try:
+        resolved = target.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return None
+    if not resolved.is_file() or not resolved.is_relative_to(root.resolve()):
+        return None
+    return resolved
+
+
+def make_handler(pool: WorkerPool, limits: Limits, site: Path | None = None,
+                 editor: bytes | None = None) -> type[BaseHTTPRequestHandler]:
+    """The request handler class: it reads each request, checks it, and runs queries on ``pool``; it serves the
+    files of ``site`` (a folder written by :func:`dtkg.site.write_site`) and the editor page ``editor``."""
 
     class Handler(BaseHTTPRequestHandler):
         server_version = "dtkg"
@@ -325,8 +362,35 @@ def make_handler(pool: WorkerPool, limits: Limits) -> type[BaseHTTPRequestHandle
             if "query" in params:
                 self.query(params)
                 return
+            if site is not None:
+                self.static(params)
+                return
             page = HOME_PAGE.format(timeout=limits.timeout, max_rows=limits.max_rows, max_mb=limits.max_bytes / 2**20)
             self.answer(200, page.encode("utf-8"), "text/html; charset=utf-8")
+
+        def static(self, params: dict[str, list[str]]) -> None:
+            """A file of the site (GET or HEAD only)."""
+            if self.command not in ("GET", "HEAD"):
+                self.text(405, "the site's pages are read with GET", {"Allow": "GET, HEAD"})
+                return
+            path = urllib.parse.urlsplit(self.path).path
+            if path == EDITOR_PATH and editor is not None:
+                self.answer(200, editor, "text/html; charset=utf-8", {"Cache-Control": "no-store"})
+                return
+            try:
+                found = site_file(site, path) if site is not None else None
+            except UnicodeDecodeError:
+                found = None
+            if found is None:
+                self.text(404, "not found: send queries to /query")
+                return
+            try:
+                body = found.read_bytes()
+            except OSError:
+                self.text(404, "not found: send queries to /query")
+                return
+            self.answer(200, body, CONTENT_TYPES.get(found.suffix.lower(), "application/octet-stream"),
+                        {"Referrer-Policy": "no-referrer"})
 
         def read_only(self, params: dict[str, list[str]]) -> None:
             self.text(403, "this endpoint is read-only: updates are refused")
@@ -370,7 +434,10 @@ def make_handler(pool: WorkerPool, limits: Limits) -> type[BaseHTTPRequestHandle
             self.answer(200, body, header.get("type", "application/octet-stream"), extra)
 
         def handle_request(self) -> None:
-            handler = route(self, urllib.parse.urlsplit(self.path).path)
+            path = urllib.parse.urlsplit(self.path).path
+            handler = route(self, path)
+            if handler is None and ((path == EDITOR_PATH and editor is not None) or site is not None):
+                handler = self.static
             if handler is None:
                 self.text(404, "not found: send queries to /query")
                 return
@@ -440,16 +507,38 @@ def serve(
     timeout: float = 60.0,
     limits: Limits | None = None,
     on_ready: Callable[[str], None] | None = None,
+    site: Path | str | None = None,
+    build_site: bool = False,
+    site_network_views: int = 50,
 ) -> None:
     """Serve the store at ``store_dir`` read-only on ``http://host:port/query`` until Ctrl-C or SIGTERM.
 
     ``limits`` bounds each client (its ``timeout`` is replaced by ``timeout``); ``on_ready`` is called with the
     endpoint URL once queries are answered. On return no worker process is left.
+
+    ``site`` is a folder written by ``dtkg site`` to serve at ``/``; with ``build_site`` (and no ``site``), the
+    site of the store is written into a temporary folder before the server listens (``site_network_views``
+    network views), linked to the editor, and removed on return. The SPARQL editor is at ``/requetes.html``.
     """
     store_dir = Path(store_dir)
     if not is_store(store_dir):
         raise InputError("is not a dtkg store (build one with `dtkg build --store DIR`)", path=store_dir)
     limits = Limits(**{**(limits or Limits()).__dict__, "timeout": timeout})
+    from .site import MARKER, query_page_html
+
+    built = None
+    if site is not None:
+        site = Path(site)
+        if not (site / "index.html").is_file() or not (site / MARKER).is_file():
+            raise InputError("is not a site written by `dtkg site` (no index.html and .dtkg-site marker)", path=site)
+    elif build_site:
+        built = Path(tempfile.mkdtemp(prefix="dtkg-serve-site-"))
+        try:
+            site = write_store_site(store_dir, built / "site", network_views=site_network_views)
+        except BaseException:
+            shutil.rmtree(built, ignore_errors=True)
+            raise
+    editor = query_page_html("/sparql", home="/").encode("utf-8")
 
     def stop(signum: int, frame: object) -> None:
         raise _Stop
@@ -460,7 +549,7 @@ def serve(
     try:
         pool = WorkerPool(store_dir, limits)
         try:
-            server = BoundedServer((host, port), make_handler(pool, limits), limits.max_connections)
+            server = BoundedServer((host, port), make_handler(pool, limits, site, editor), limits.max_connections)
         except OSError as exc:
             raise DtkgError(f"cannot listen on {host}:{port}: {exc.strerror}") from exc
         url = f"http://{host}:{server.server_address[1]}/query"
@@ -475,3 +564,18 @@ def serve(
             server.server_close()
         if pool is not None:
             pool.close()
+        if built is not None:
+            shutil.rmtree(built, ignore_errors=True)
+
+
+def write_store_site(store_dir: Path | str, out_dir: Path | str, *, network_views: int = 50) -> Path:
+    """Write the static site of the store at ``store_dir`` into ``out_dir``, with links to the SPARQL editor that
+    ``dtkg serve`` offers next to it; the store is opened read-only and closed again."""
+    from .load import open_store
+    from .site import write_site
+
+    ds = open_store(store_dir)
+    try:
+        return write_site(ds, out_dir, network_views=network_views, query_editor=True).path
+    finally:
+        ds.close()

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var config = JSON.parse(document.getElementById("dtkg-queries").textContent);
+  config.endpoint = new URL(config.endpoint, window.location.href).href;  // "/sparql": the page's own server
   Yasgui.Yasqe.defaults.autocompleters = Yasgui.Yasqe.defaults.autocompleters.filter(function (name) {
     return name !== "prefixes" && name !== "property" && name !== "class";  // these ask web services
   });
