@@ -81,6 +81,8 @@ def index_file(path: Path, folder: Path) -> FileIndex:
 def _index_oxigraph(quads, folder: Path) -> FileIndex:
     import pyoxigraph as ox
 
+    from ..terms import to_rdflib
+
     idx = FileIndex()
     subjects: set[str] = set()
     wanted = {str(p): p for p in _INDEXED}
@@ -91,14 +93,6 @@ def _index_oxigraph(quads, folder: Path) -> FileIndex:
         if found is None:
             found = iris[text] = URIRef(text)
         return found
-
-    def literal(term) -> Literal:
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == "http://www.w3.org/2001/XMLSchema#string":
-            return Literal(term.value)
-        return Literal(term.value, datatype=iri(datatype))
 
     named, lit_type = ox.NamedNode, ox.Literal
     for q in quads:
@@ -128,7 +122,7 @@ def _index_oxigraph(quads, folder: Path) -> FileIndex:
             idx.insee[o.value].add(subject)
         elif p in _NAME_PROPERTIES:
             if type(o) is lit_type:
-                value = literal(o)
+                value = to_rdflib(o)
                 idx.names[subject].append(value)
                 if p == RDFS.label:
                     idx.labels[subject].append(value)
@@ -140,7 +134,7 @@ def _index_oxigraph(quads, folder: Path) -> FileIndex:
         elif p == DTKG.localFile:
             idx.local_file[subject] = folder / o.value
         elif p in SINGLE_VALUED and type(o) is lit_type:
-            idx.single[(subject, p)].add(literal(o))
+            idx.single[(subject, p)].add(to_rdflib(o))
     idx.subjects = {iri(text) for text in subjects}
     return idx
 
