@@ -481,33 +481,45 @@ def check_data_dir(data_dir: Path | str) -> Path:
     return folder
 
 
-def finish(
-    *,
-    kind: str,
-    builder: Builder,
-    report: Report,
-    sources: list[SourceInfo],
-    output: Path,
-    data_dir: Path,
-    rows_read: int,
-    rows_imported: int,
-    skip_invalid: bool,
-    dry_run: bool,
-    report_path: Path | None,
-    imported_at: _dt.datetime | None,
-    header_title: str,
-    extra_files: Sequence[tuple[Path, bytes]] = (),
-    options: str = "",
-    timings: dict[str, float] | None = None,
-    input_path: Path | None = None,
-) -> ImportResult:
+@dataclass
+class ImportChoices:
+    """What the user chose for one import: the options every ``dtkg import`` takes."""
+
+    skip_invalid: bool = False
+    dry_run: bool = False
+    report_path: Path | None = None
+    imported_at: _dt.datetime | None = None
+
+
+@dataclass
+class ImportPlan:
+    """What one import writes once its rows are converted: the graph and report, the sources they came from, the
+    output file and the source copies (``extra_files``: other files written with them); ``header_title`` names the
+    input in the output's header, ``options`` are the choices that change the output (part of its fingerprint)."""
+
+    kind: str
+    builder: Builder
+    report: Report
+    sources: list[SourceInfo]
+    output: Path
+    data_dir: Path
+    header_title: str
+    input_path: Path | None = None
+    extra_files: Sequence[tuple[Path, bytes]] = ()
+    options: str = ""
+
+
+def finish(plan: ImportPlan, choices: ImportChoices, *, rows_read: int, rows_imported: int,
+           timings: dict[str, float] | None = None) -> ImportResult:
     """Check the report, describe the sources, and write the import, the source copies and the report together.
 
-    Nothing is written (and :class:`InvalidRows` is raised) when a row is invalid and ``skip_invalid`` is False;
-    ``report_path``, when given, receives the report in every case.
+    Nothing is written (and :class:`InvalidRows` is raised) when a row is invalid and ``choices.skip_invalid`` is False;
+    ``choices.report_path``, when given, receives the report in every case.
     """
+    kind, builder, report, sources, output = plan.kind, plan.builder, plan.report, plan.sources, plan.output
+    report_path, extra_files = choices.report_path, plan.extra_files
     result = ImportResult(kind=kind, sources=[s.table.path for s in sources], output=output, builder=builder,
-                          report=report, rows_read=rows_read, rows_imported=rows_imported, dry_run=dry_run,
+                          report=report, rows_read=rows_read, rows_imported=rows_imported, dry_run=choices.dry_run,
                           encodings=[s.table.encoding for s in sources], timings=dict(timings or {}))
     clock = time.perf_counter()
     if report_path is not None:
@@ -515,25 +527,25 @@ def finish(
         staged.put(Path(report_path), report.to_csv())
         staged.commit()
         result.report_file = Path(report_path)
-    if report.errors and not skip_invalid:
-        raise InvalidRows(report, input_path or sources[0].table.path, rows=rows_read)
+    if report.errors and not choices.skip_invalid:
+        raise InvalidRows(report, plan.input_path or sources[0].table.path, rows=rows_read)
     fp = fingerprint(kind, [*((s.table.path.name, s.table.sha256) for s in sources),
-                            *((str(p.name), hashlib.sha256(c).hexdigest()) for p, c in extra_files)], options)
-    stamp = previous_import_time(output, fp) or import_time(imported_at)
+                            *((str(p.name), hashlib.sha256(c).hexdigest()) for p, c in extra_files)], plan.options)
+    stamp = previous_import_time(output, fp) or import_time(choices.imported_at)
     for src in sources:
         describe_source(builder.add, src, stamp)
-    header = (f"# Imported by `dtkg import {kind}` from {header_title}.\n"
+    header = (f"# Imported by `dtkg import {kind}` from {plan.header_title}.\n"
               "# Generated file: do not edit it by hand; fix the source and import it again.\n"
               f"# fingerprint: {fp}\n\n")
     data = builder.turtle(header)
     result.timings["serialise"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    if dry_run:
+    if choices.dry_run:
         return result
     staged = Staged()
     try:
         for src in sources:
-            staged.put(data_dir / src.local_file, src.table.utf8_bytes())
+            staged.put(plan.data_dir / src.local_file, src.table.utf8_bytes())
         for path, content in extra_files:
             staged.put(path, content)
         auto_report = output.with_suffix(".report.csv")
@@ -576,11 +588,13 @@ class CsvImport:
                imported_at: _dt.datetime | None, options: str) -> ImportResult:
         """Record the conversion's time and write the import (see :func:`finish`)."""
         self.timings["convert"] = time.perf_counter() - self.clock
-        return finish(kind=self.kind, builder=self.builder, report=self.report, sources=[self.source],
-                      output=self.output, data_dir=self.data_dir, rows_read=len(self.table.rows),
-                      rows_imported=rows_imported, skip_invalid=skip_invalid, dry_run=dry_run,
-                      report_path=Path(report_path) if report_path else None, imported_at=imported_at,
-                      header_title=self.table.path.name, options=options, timings=self.timings)
+        plan = ImportPlan(kind=self.kind, builder=self.builder, report=self.report, sources=[self.source],
+                          output=self.output, data_dir=self.data_dir, header_title=self.table.path.name,
+                          options=options)
+        choices = ImportChoices(skip_invalid=skip_invalid, dry_run=dry_run,
+                                report_path=Path(report_path) if report_path else None, imported_at=imported_at)
+        return finish(plan, choices, rows_read=len(self.table.rows), rows_imported=rows_imported,
+                      timings=self.timings)
 
 
 def open_csv_import(spec: FormatSpec, path: Path | str, data_dir: Path | str, *, strict: bool, seed: bool,

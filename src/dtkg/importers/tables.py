@@ -32,6 +32,8 @@ from ..summary import format_amount
 from .common import (
     SOURCES_DIR,
     Builder,
+    ImportChoices,
+    ImportPlan,
     ImportResult,
     SourceInfo,
     Staged,
@@ -693,11 +695,12 @@ def import_tables(
         raise InputError("the tables have no rows (only their header rows): nothing to import", path=folder)
     for t in tables:
         run.run(t)
-    return finish(kind="table", builder=builder, report=report, sources=[t.source for t in tables], output=output,
-                  data_dir=data, rows_read=rows, rows_imported=run.imported, skip_invalid=skip_invalid,
-                  dry_run=dry_run, report_path=Path(report_path) if report_path else None, imported_at=imported_at,
-                  header_title=f"the tables of {folder.resolve().name}/", extra_files=run.copies,
-                  input_path=folder)
+    plan = ImportPlan(kind="table", builder=builder, report=report, sources=[t.source for t in tables],
+                      output=output, data_dir=data, header_title=f"the tables of {folder.resolve().name}/",
+                      input_path=folder, extra_files=run.copies)
+    choices = ImportChoices(skip_invalid=skip_invalid, dry_run=dry_run,
+                            report_path=Path(report_path) if report_path else None, imported_at=imported_at)
+    return finish(plan, choices, rows_read=rows, rows_imported=run.imported)
 
 
 __all__ = ["TABLES", "SPECS", "Column", "TableSpec", "import_tables", "write_templates", "find_tables"]
