@@ -32,6 +32,14 @@ def seed_graph(seed: Dataset) -> Graph:
     return union_graph(seed)
 
 
+@pytest.fixture(scope="module")
+def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A persistent store of the seed data, built once per test module (the servers of a module read it)."""
+    store = tmp_path_factory.mktemp("store") / "store"
+    load_dataset(store=store)
+    return store
+
+
 @pytest.fixture()
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of the seed data folder, for tests that break or extend it."""

@@ -54,13 +54,6 @@ def normalised(result) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store") / "store"
-    load_dataset(store=store)
-    return store
-
-
-@pytest.fixture(scope="module")
 def embedded_answers(seed_store: Path) -> dict[str, list[tuple]]:
     ds = load_dataset()
     return {s.name: normalised(run_query(ds, s.name, PARAMS.get(s.name))) for s in saved_queries()}

@@ -18,7 +18,6 @@ import pyoxigraph as ox
 import pytest
 
 from dtkg.errors import InputError
-from dtkg.load import load_dataset
 from dtkg.query import run_query
 from dtkg.sparql_safety import check_safe, replace_escapes
 from hostile import canary
@@ -113,13 +112,6 @@ def test_the_command_line_refuses_over_deep_queries_without_a_traceback(dtkg):
 
 
 # ------------------------------------------------------------------ dtkg serve
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store") / "store"
-    load_dataset(store=store)
-    return store
 
 
 def post(url: str, query: str, accept: str = "application/sparql-results+json", timeout: float = 30):

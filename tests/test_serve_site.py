@@ -13,19 +13,11 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from dtkg.load import load_dataset
 from dtkg.query import saved_queries
 from dtkg.site import write_site
 from servers import dtkg_serve
 
 sys.path.insert(0, str(REPO / "benchmarks"))
-
-
-@pytest.fixture(scope="module")
-def seed_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("store") / "store"
-    load_dataset(store=store)
-    return store
 
 
 @pytest.fixture(scope="module")
