@@ -128,3 +128,38 @@ def test_bad_endpoint_urls_are_input_errors(dtkg):
 
 def test_clean_keeps_one_printable_line():
     assert clean("a\x1b[31mb\nc\u2066d" + "x" * 300, 20) == "a [31mb c dxxxxxxxxx…"
+
+
+def test_the_time_limit_covers_a_tls_handshake_that_drips():
+    """A server that answers the TLS greeting one byte every half second never lets a read time out; the total
+    limit, connection and handshake included, still ends the exchange on time."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def serve() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)  # the client's greeting
+            connection.sendall(b"\x16\x03\x03\x40\x00")  # a handshake record of 16 KiB is announced…
+            while not stop.is_set():  # …and sent one byte at a time
+                try:
+                    connection.sendall(b"\x00")
+                except OSError:
+                    return
+                time.sleep(0.5)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(RemoteError, match="no complete answer within 2 s"):
+            query_endpoint(f"https://127.0.0.1:{listener.getsockname()[1]}/query", ASK, timeout=2)
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 2.8

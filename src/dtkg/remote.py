@@ -146,7 +146,17 @@ def _opener(url: str, credentials: Credentials | None, deadline: _Deadline) -> u
     def watched(connection_class: type[http.client.HTTPConnection]) -> type[http.client.HTTPConnection]:
         class Watched(connection_class):  # type: ignore[valid-type, misc]
             def connect(self) -> None:
-                super().connect()
+                self.timeout = deadline.remaining()
+                if not isinstance(self, http.client.HTTPSConnection):
+                    super().connect()
+                    deadline.register(self.sock)
+                    return
+                # HTTPSConnection.connect, in two steps: the TCP connection (and proxy tunnel) first, then the TLS
+                # handshake, which CPython bounds as a whole by the socket's time-out, set here to what is left.
+                http.client.HTTPConnection.connect(self)
+                deadline.register(self.sock)
+                self.sock.settimeout(deadline.remaining())
+                self.sock = self._context.wrap_socket(self.sock, server_hostname=self._tunnel_host or self.host)
                 deadline.register(self.sock)
 
         return Watched
