@@ -16,60 +16,36 @@ as ``dtkg validate`` does. Every resource also points to its row of the table (R
 
 from __future__ import annotations
 
-import datetime as _dt
 import hashlib
 import re
+import time
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
+from ..atomic import Staged
 from ..errors import InputError
 from ..namespaces import DEFAULT_BASE, data_prefixes
 from ..summary import format_amount
-from .common import (
-    SOURCES_DIR,
-    Builder,
-    ImportChoices,
-    ImportPlan,
-    ImportResult,
-    SourceInfo,
-    Staged,
-    blank,
-    check_data_dir,
-    finish,
-    import_run,
-    plan_paths,
-    resolve_columns,
-)
-from .csvio import CsvRow, CsvTable, decode, read_csv, write_csv
+from .common import blank
+from .csv_import import CsvImport, InputFile, check_data_dir, index_data, plan_paths, resolve_columns
+from .csvio import decode, read_csv, write_csv
+from .outputs import ImportChoices, ImportResult
 from .reconcile import KnownData, OrgMatch, Reconciler
+from .registry import run_import
 from .report import Report
 from .rows import RowContext
+from .running import Conversion
+from .sources import SOURCES_DIR, SourceInfo
 from .specs import Column, TableSpec, load_tables
 from .terms import DCTERMS, DTKG, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
-    OrgId,
-    ValueProblem,
-    clean_text,
-    decimal_lexical,
-    normalise_name,
-    parse_amount,
-    parse_bool,
-    parse_coordinate,
-    parse_currency,
-    parse_insee,
-    parse_org_id,
-    parse_partial_date,
-    parse_postcode,
-    parse_rna,
-    parse_web_iri,
-    parse_siren,
-    slugify,
-    split_multi,
-)
+    OrgId, ValueProblem, clean_text, decimal_lexical, normalise_name, parse_amount, parse_bool, parse_coordinate,
+    parse_currency, parse_insee, parse_org_id, parse_partial_date, parse_postcode, parse_rna, parse_web_iri,
+    parse_siren, slugify, split_multi)
 
 
 #: The tables and their columns, as data: ``formats/tables.toml`` (read by the importer, the templates and the
@@ -126,36 +102,20 @@ def write_templates(folder: Path | str, *, lang: str = "fr") -> list[Path]:
 # ---------------------------------------------------------------------------------------------------- reading
 
 
-@dataclass
-class _Table:
-    spec: TableSpec
-    table: CsvTable
-    cols: dict[str, str]
-    source: SourceInfo
-
-
-class _RowContext(RowContext):
-    """A row of one of the tables: a column the file lacks is reported under its French name."""
-
-    __slots__ = ("t",)
-
-    def __init__(self, t: _Table, row: CsvRow, report: Report) -> None:
-        columns = {c.key: c.fr for c in t.spec.columns}
-        super().__init__(row, t.cols, report, t.table.path.name, column_of=lambda key: columns.get(key, key))
-        self.t = t
-
-
 class _TableImport:
-    """One run of ``import table``: tables in dependency order, local ids, references, triples."""
+    """The rows of ``import table``: tables in dependency order, local ids, references, triples."""
 
-    def __init__(self, folder: Path, data_dir: Path, report: Report, builder: Builder, slug: str) -> None:
-        self.folder, self.data_dir, self.report, self.b, self.slug = folder, data_dir, report, builder, slug
-        self.r: Reconciler = builder.r
-        self.known: KnownData = builder.known
+    def __init__(self, run: CsvImport, choices: ImportChoices) -> None:
+        assert run.input_path is not None  # the folder of the tables
+        self.folder, self.data_dir, self.report, self.b, self.slug = (run.input_path, run.data_dir, run.report,
+                                                                      run.builder, run.slug)
+        self.r: Reconciler = self.b.r
+        self.known: KnownData = self.b.known
         self.ids: dict[str, dict[str, URIRef]] = {k: {} for k in SPECS}
         self.labels: dict[URIRef, str] = {}
         self.source_texts: dict[URIRef, str] = {}
-        self.copies: list[tuple[Path, bytes]] = []
+        #: copies of the texts of the sources, written with the import
+        self.extra_files: list[tuple[Path, bytes]] = []
         self.imported = 0
         #: ids of rows refused with errors, per table: (file, row), so that a reference to one is not called unknown
         self.invalid: dict[str, dict[str, tuple[str, int]]] = {k: {} for k in SPECS}
@@ -200,7 +160,7 @@ class _TableImport:
                     return iri
         return None
 
-    def ref(self, ctx: _RowContext, key: str, kinds: tuple[str, ...], *, what: str) -> URIRef | None:
+    def ref(self, ctx: RowContext, key: str, kinds: tuple[str, ...], *, what: str) -> URIRef | None:
         """Resolve a reference cell (see :meth:`resolve`); an unknown reference is an error of the row."""
         value = ctx.cell(key)
         if not value:
@@ -223,7 +183,7 @@ class _TableImport:
                 return self.invalid[table_key][value]
         return None
 
-    def provenance(self, ctx: _RowContext) -> tuple[URIRef | None, str]:
+    def provenance(self, ctx: RowContext) -> tuple[URIRef | None, str]:
         """The row's ``source`` (resolved) and ``citation`` (checked word for word when the source has a text)."""
         source = self.ref(ctx, "source", ("source",), what="source") if ctx.cell("source") else None
         quote = ctx.cell("quote")
@@ -251,32 +211,33 @@ class _TableImport:
         self.source_texts[source] = text
         return text
 
-    def attach(self, ctx: _RowContext, resource: URIRef, source: URIRef | None, quote: str,
+    def attach(self, ctx: RowContext, resource: URIRef, source: URIRef | None, quote: str,
                extra_bodies: Iterable[URIRef] = ()) -> None:
         """Provenance of a row's resource: the table row, and the cited source and quote when given."""
         add = self.b.add
-        add((resource, PROV.wasDerivedFrom, ctx.t.source.iri))
+        add((resource, PROV.wasDerivedFrom, ctx.source))
         if source is not None:
             add((resource, PROV.wasDerivedFrom, source))
             if quote:
                 self.b.quote_annotation(source, quote, [resource])
-        self.b.row_annotation(ctx.t.source.iri, ctx.row.number, [resource, *extra_bodies])
+        self.b.row_annotation(ctx.source, ctx.row.number, [resource, *extra_bodies])
         self.imported += 1
 
     # ------------------------------------------------------------------------------ tables
 
-    def run(self, t: _Table) -> None:
-        handler = getattr(self, f"_{t.spec.key}")
-        for row in t.table.rows:
-            ctx = _RowContext(t, row, self.report)
-            ctx.check_extra_cells("")
-            ctx.check_filled([c.key for c in t.spec.columns if c.required])
-            if not ctx.errors:
-                handler(ctx)
-            if ctx.errors and ctx.cell("id") and ctx.cell("id") not in self.ids[t.spec.key]:
-                self.invalid[t.spec.key].setdefault(ctx.cell("id"), (ctx.file, row.number))
+    def convert(self, ctx: RowContext, file: InputFile) -> None:
+        """Convert a row of the table ``file.key`` with the method named after it (``_sources``…); a row with an
+        error keeps its id, so that a reference to it is told as a knock-on error."""
+        key = file.key
+        if not ctx.errors:
+            getattr(self, f"_{key}")(ctx)
+        if ctx.errors and ctx.cell("id") and ctx.cell("id") not in self.ids[key]:
+            self.invalid[key].setdefault(ctx.cell("id"), (ctx.file, ctx.number))
 
-    def _local_id(self, ctx: _RowContext, table: str) -> str | None:
+    def end(self) -> None:
+        pass
+
+    def _local_id(self, ctx: RowContext, table: str) -> str | None:
         value = ctx.cell("id")
         if not value:
             return None
@@ -288,7 +249,7 @@ class _TableImport:
             return None
         return value
 
-    def _sources(self, ctx: _RowContext) -> None:
+    def _sources(self, ctx: RowContext) -> None:
         local = self._local_id(ctx, "sources")
         date = ctx.parse("date", parse_partial_date)
         lang = (ctx.cell("language") or "fr").lower()
@@ -314,7 +275,7 @@ class _TableImport:
                 return
             rel = f"{SOURCES_DIR}/table-{self.slug}/{path.name}"
             copy = (self.data_dir / rel, text.encode("utf-8"))
-            self.copies.append(copy)
+            self.extra_files.append(copy)
             self.source_texts[iri] = text
         title = ctx.cell("title")
         self.ids["sources"][local] = iri
@@ -337,10 +298,10 @@ class _TableImport:
             add((iri, DTKG.localFile, lit(str(copy[0].relative_to(self.data_dir).as_posix()))))
             add((iri, DTKG.sha256, lit(hashlib.sha256(copy[1]).hexdigest())))
             add((iri, DCTERMS.format, lit("text/plain; charset=utf-8")))
-        self.b.row_annotation(ctx.t.source.iri, ctx.row.number, [iri])
+        self.b.row_annotation(ctx.source, ctx.row.number, [iri])
         self.imported += 1
 
-    def _organisations(self, ctx: _RowContext) -> None:
+    def _organisations(self, ctx: RowContext) -> None:
         local = self._local_id(ctx, "organisations")
         siren = ctx.parse("siren", parse_siren)
         rna = ctx.parse("rna", parse_rna)
@@ -384,7 +345,7 @@ class _TableImport:
             ctx.warning("name", note)
         self.ids["organisations"][local] = iri
         self.labels.setdefault(iri, self.known.display(iri) if known else name)
-        self.b.organisation(OrgMatch(iri, known, first), org_id, name, ctx.t.source.iri)
+        self.b.organisation(OrgMatch(iri, known, first), org_id, name, ctx.source)
         add = self.b.add
         for cls in ORG_KINDS.get(kind, ()):
             add((iri, RDF.type, cls))
@@ -396,7 +357,7 @@ class _TableImport:
             add((iri, SCHEMA.description, lit(clean_text(ctx.cell("description")), lang="fr")))
         self.attach(ctx, iri, source, quote)
 
-    def _people(self, ctx: _RowContext) -> None:
+    def _people(self, ctx: RowContext) -> None:
         local = self._local_id(ctx, "people")
         given, family, label = (clean_text(ctx.cell(k)) for k in ("given_name", "family_name", "label"))
         if not (family or label):
@@ -426,7 +387,7 @@ class _TableImport:
             add((iri, FOAF.familyName, lit(family)))
         self.attach(ctx, iri, source, quote)
 
-    def _places(self, ctx: _RowContext) -> None:
+    def _places(self, ctx: RowContext) -> None:
         local = self._local_id(ctx, "places")
         insee = ctx.parse("insee_code", parse_insee)
         postcode = ctx.parse("postal_code", parse_postcode)
@@ -460,7 +421,7 @@ class _TableImport:
         name = clean_text(ctx.cell("name"))
         bodies: list[URIRef] = []
         if insee is not None:
-            commune, first = self.b.commune(insee, commune_name or None, ctx.t.source.iri)
+            commune, first = self.b.commune(insee, commune_name or None, ctx.source)
             if first:
                 bodies.append(commune)
         add = self.b.add
@@ -498,14 +459,14 @@ class _TableImport:
             add((iri, ORG.siteOf, operator))
             add((operator, ORG.hasSite, iri))
         for activity in split_multi(ctx.cell("activities"), "|;"):
-            add((iri, DTKG.activity, self.b.concept(ACTIVITY_SCHEME, "activity", activity, ctx.t.source.iri)))
+            add((iri, DTKG.activity, self.b.concept(ACTIVITY_SCHEME, "activity", activity, ctx.source)))
         if ctx.cell("description"):
             add((iri, SCHEMA.description, lit(clean_text(ctx.cell("description")), lang="fr")))
         self.ids["places"][local] = iri
         self.labels.setdefault(iri, self.known.display(iri) if known else name)
         self.attach(ctx, iri, source, quote, bodies)
 
-    def _roles(self, ctx: _RowContext) -> None:
+    def _roles(self, ctx: RowContext) -> None:
         person = self.ref(ctx, "person", ("person",), what="person")
         organisation = self.ref(ctx, "organisation", ("organisation",), what="organisation")
         heads = ctx.parse("heads", parse_bool)
@@ -522,7 +483,7 @@ class _TableImport:
         local = local or f"{_last(person)}-{_last(organisation)}"
         iri = URIRef(f"{DEFAULT_BASE}membership/{local}")
         role_label = clean_text(ctx.cell("role"))
-        role = self.b.concept(ROLE_SCHEME, "role", role_label, ctx.t.source.iri)
+        role = self.b.concept(ROLE_SCHEME, "role", role_label, ctx.source)
         add = self.b.add
         add((iri, RDF.type, ORG.Membership))
         self.b.name(iri, f"{self.label(person)}, {role_label} ({self.label(organisation)})", from_file=False)
@@ -538,7 +499,7 @@ class _TableImport:
             add((person, ORG.headOf, organisation))
         self.attach(ctx, iri, source, quote)
 
-    def _grants(self, ctx: _RowContext) -> None:
+    def _grants(self, ctx: RowContext) -> None:
         funder = self.ref(ctx, "funder", ("organisation",), what="organisation")
         recipient = self.ref(ctx, "recipient", ("organisation", "place", "network"), what="recipient")
         amount = ctx.parse("amount", parse_amount)
@@ -585,7 +546,7 @@ class _TableImport:
         self.b.amount(iri, amount, currency)
         if ctx.cell("kind"):
             add((iri, DCTERMS.type, self.b.concept(GRANT_KIND_SCHEME, "grant-kind", clean_text(ctx.cell("kind")),
-                                                    ctx.t.source.iri)))
+                                                    ctx.source)))
         for prop, value in ((SCHEMA.startDate, start), (SCHEMA.endDate, end)):
             if value is not None:
                 add((iri, prop, lit(value[0], datatype=XSD[value[1]])))
@@ -603,7 +564,7 @@ class _TableImport:
         self.labels.setdefault(iri, label)
         self.attach(ctx, iri, source, quote, bodies)
 
-    def _call(self, ctx: _RowContext) -> tuple[URIRef, bool]:
+    def _call(self, ctx: RowContext) -> tuple[URIRef, bool]:
         """The call of a grant: a call of the data (by id) or a new one named by the cell."""
         value = ctx.cell("call")
         known = self.resolve(value, ("call",))
@@ -619,7 +580,7 @@ class _TableImport:
         add((iri, RDF.type, DTKG.CallForProjects))
         add((iri, RDF.type, PROV.Entity))
         self.b.name(iri, value)
-        add((iri, PROV.wasDerivedFrom, ctx.t.source.iri))
+        add((iri, PROV.wasDerivedFrom, ctx.source))
         self.labels[iri] = value
         return iri, True
 
@@ -652,55 +613,51 @@ def find_tables(folder: Path, report: Report) -> list[tuple[TableSpec, Path]]:
     return found
 
 
-@import_run
-def import_tables(
-    folder: Path | str,
-    data_dir: Path | str = "data",
-    *,
-    skip_invalid: bool = False,
-    dry_run: bool = False,
-    report_path: Path | str | None = None,
-    imported_at: _dt.datetime | None = None,
-    seed: bool = True,
-) -> ImportResult:
+def open_tables(folder: Path | str, data_dir: Path | str, choices: ImportChoices) -> CsvImport:
+    """Read the tables of ``folder`` (see :func:`find_tables`), check their headers, index the data folder and
+    describe each table as a source: everything ``import table`` does before converting its rows."""
+    folder = Path(folder)
+    report = Report()
+    specs = find_tables(folder, report)
+    data = check_data_dir(data_dir)
+    name = folder.resolve().name
+    output, slug = plan_paths(data, "table", name)
+    clock = time.perf_counter()
+    files: list[InputFile] = []
+    for spec, path in specs:
+        table = read_csv(path)
+        required = tuple(c.key for c in spec.columns if c.required)
+        cols = resolve_columns(table, spec.fields(), report, what=f"the {spec.files[0]} template",
+                               required=required, warn_inexact=False)
+        source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/table-{slug}-{slugify(path.stem)}"),
+                            label=f"Tableau « {path.name} » du dossier {name}", table=table,
+                            local_file=f"{SOURCES_DIR}/table-{slug}/{path.name}", standard=STANDARD)
+        files.append(InputFile(table, cols, source, key=spec.key, required=required,
+                               column_names={c.key: c.fr for c in spec.columns}))
+    if files and not any(f.table.rows for f in files):
+        raise InputError("the tables have no rows (only their header rows): nothing to import", path=folder)
+    timings = {"read": time.perf_counter() - clock}
+    builder, clock = index_data(data, output, seed=choices.seed, run_key=f"table:{slug}", timings=timings)
+    return CsvImport(kind="table", data_dir=data, output=output, slug=slug, report=report, files=files,
+                     builder=builder, header_title=f"the tables of {name}/", input_path=folder, timings=timings,
+                     clock=clock)
+
+
+#: How the import engine runs this format (see :mod:`dtkg.importers.running`).
+CONVERSION = Conversion(open=open_tables, converter=_TableImport)
+
+
+def import_tables(folder: Path | str, data_dir: Path | str = "data", **options: Any) -> ImportResult:
     """Import a folder of tables (see :data:`TABLES`) into ``data_dir/imports/table-<folder name>.ttl``.
 
     References between tables use the ``id`` columns; a reference may also name a resource of the data (its id,
     ``prefix:id`` or full IRI; a SIREN/RNA for an organisation). Rows with errors are reported with their file, row,
     column, value and reason; nothing is written when there is one, unless ``skip_invalid`` (then rows that depend
-    on an invalid row are left out too).
+    on an invalid row are left out too). ``options`` are those of :class:`~dtkg.importers.outputs.ImportChoices`
+    but ``strict`` (the tables follow no published standard): ``skip_invalid``, ``dry_run``, ``report_path``,
+    ``imported_at``, ``seed``, ``progress``.
     """
-    folder = Path(folder)
-    report = Report()
-    specs = find_tables(folder, report)
-    data = check_data_dir(data_dir)
-    output, slug = plan_paths(data, "table", folder.resolve().name)
-    known = KnownData(data, seed=seed, exclude=[output])
-    reconciler = Reconciler(known, run_key=f"table:{slug}")
-    builder = Builder(reconciler)
-    run = _TableImport(folder, data, report, builder, slug)
-    tables: list[_Table] = []
-    for spec, path in specs:
-        table = read_csv(path)
-        required = [c.key for c in spec.columns if c.required]
-        cols = resolve_columns(table, spec.fields(), report, what=f"the {spec.files[0]} template",
-                               required=required, warn_inexact=False)
-        stem = slugify(path.stem)
-        source = SourceInfo(iri=URIRef(f"{DEFAULT_BASE}source/table-{slug}-{stem}"),
-                            label=f"Tableau « {path.name} » du dossier {folder.resolve().name}", table=table,
-                            local_file=f"{SOURCES_DIR}/table-{slug}/{path.name}", standard=STANDARD)
-        tables.append(_Table(spec, table, cols, source))
-    rows = sum(len(t.table.rows) for t in tables)
-    if tables and not rows:
-        raise InputError("the tables have no rows (only their header rows): nothing to import", path=folder)
-    for t in tables:
-        run.run(t)
-    plan = ImportPlan(kind="table", builder=builder, report=report, sources=[t.source for t in tables],
-                      output=output, data_dir=data, header_title=f"the tables of {folder.resolve().name}/",
-                      input_path=folder, extra_files=run.copies)
-    choices = ImportChoices(skip_invalid=skip_invalid, dry_run=dry_run,
-                            report_path=Path(report_path) if report_path else None, imported_at=imported_at)
-    return finish(plan, choices, rows_read=rows, rows_imported=run.imported)
+    return run_import("table", folder, data_dir, **options)
 
 
 __all__ = ["TABLES", "SPECS", "Column", "TableSpec", "import_tables", "write_templates", "find_tables"]
