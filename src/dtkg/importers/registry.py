@@ -31,8 +31,18 @@ class ImportFormat:
     templates: bool = False  # takes --template OUTDIR and --lang (write the empty templates)
 
     def importer(self) -> Callable[..., Any]:
-        module, name = self.function.split(":")
-        return getattr(importlib.import_module(f".{module}", __package__), name)
+        """The public function that imports the format (``import_scdl``…)."""
+        return _load(self.function)
+
+    def engine(self) -> Any:
+        """How the import engine opens and converts the format (a :class:`~dtkg.importers.running.Conversion`)."""
+        return _load(self.conversion)
+
+
+def _load(reference: str) -> Any:
+    """The object a ``"module:name"`` reference (relative to dtkg.importers) names, its module imported now."""
+    module, name = reference.split(":")
+    return getattr(importlib.import_module(f".{module}", __package__), name)
 
 
 FORMATS: dict[str, ImportFormat] = {

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import importlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -63,10 +62,8 @@ def _without_cycle_collection():
 def run_format(fmt: ImportFormat, path: Path | str, data_dir: Path | str, options: dict[str, Any]) -> ImportResult:
     """Import ``path`` into ``data_dir`` as the format ``fmt`` (an entry of the registry), with the keyword
     ``options`` of :class:`ImportChoices` the format takes."""
-    module, name = fmt.function.split(":")
-    choices = ImportChoices.of(options, caller=name, without=() if fmt.strict else ("strict",))
-    module, name = fmt.conversion.split(":")
-    conversion: Conversion = getattr(importlib.import_module(f".{module}", __package__), name)
+    choices = ImportChoices.of(options, caller=fmt.function.split(":")[1], without=() if fmt.strict else ("strict",))
+    conversion: Conversion = fmt.engine()
     with _without_cycle_collection():
         run = conversion.open(path, data_dir, choices)
         converter = conversion.converter(run, choices)
