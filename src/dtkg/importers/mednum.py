@@ -30,7 +30,7 @@ from .reconcile import Reconciler
 from .registry import run_import
 from .report import Report
 from .rows import RowContext
-from .running import Conversion
+from .running import Conversion, RowConverter
 from .specs import load_format
 from .terms import DCTERMS, DTKG, ORG, PROV, RDF, SCHEMA, XSD, lit
 from .values import (
@@ -239,10 +239,8 @@ class _MednumWriter:
         b.row_annotation(src, m.number, bodies)
 
 
-class _MednumRows:
+class _MednumRows(RowConverter):
     """The rows of a mednum file: each checked and written as it is read."""
-
-    extra_files = ()
 
     def __init__(self, run: CsvImport, choices: ImportChoices) -> None:
         self.writer = _MednumWriter(run.builder, run.source.iri, run.report, run.file)
@@ -255,9 +253,6 @@ class _MednumRows:
         if checked is not None:
             self.writer.write(checked)
             self.imported += 1
-
-    def end(self) -> None:
-        pass
 
 
 #: How the import engine runs this format (see :mod:`dtkg.importers.running`).

@@ -38,7 +38,7 @@ class ImportChoices:
     skip_invalid: bool = False
     strict: bool = False
     dry_run: bool = False
-    report_path: Path | None = None
+    report_path: Path | str | None = None  # a Path once made (an empty string: None)
     imported_at: _dt.datetime | None = None
     seed: bool = True
     progress: bool = False

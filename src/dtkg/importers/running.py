@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from ..progress import progress_bar
 from .csv_import import CsvImport, InputFile
@@ -23,17 +23,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .registry import ImportFormat
 
 
-class RowConverter(Protocol):
+class RowConverter:
     """The conversion of a format's rows: :meth:`convert` is given each row (already checked for the cells beyond
     the header and the required fields) and writes its facts, or keeps them for :meth:`end`, called once every row
     is read. ``imported`` counts the rows imported; ``extra_files`` are files written with the import."""
 
-    imported: int
-    extra_files: Sequence[tuple[Path, bytes]]
+    imported: int = 0
+    extra_files: Sequence[tuple[Path, bytes]] = ()
 
-    def convert(self, ctx: RowContext, file: InputFile) -> None: ...
+    def convert(self, ctx: RowContext, file: InputFile) -> None:
+        raise NotImplementedError
 
-    def end(self) -> None: ...
+    def end(self) -> None:
+        """Nothing by default: the rows were written as they came."""
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ from .quirks import case_only_difference, note_encoding
 from .registry import run_import
 from .report import Report
 from .rows import RowContext
-from .running import Conversion
+from .running import Conversion, RowConverter
 from .specs import load_format
 from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
@@ -413,11 +413,9 @@ class _ScdlWriter:
         return call
 
 
-class _ScdlRows:
+class _ScdlRows(RowConverter):
     """The rows of an SCDL file: each checked, the valid ones grouped by decision, and every decision written once
     all rows are read (a decision's rows may stand anywhere in the file)."""
-
-    extra_files = ()
 
     def __init__(self, run: CsvImport, choices: ImportChoices) -> None:
         note_encoding(run.table.encoding, run.file, run.report)

@@ -23,6 +23,7 @@ from .csvio import decode
 from .outputs import ImportChoices
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .rows import RowContext
+from .running import RowConverter
 from .sources import SOURCES_DIR
 from .specs import load_tables
 from .terms import DCTERMS, DTKG, FOAF, ORG, PROV, RDF, RDFS, SCHEMA, XSD, lit
@@ -56,7 +57,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _PREFIXES = data_prefixes(DEFAULT_BASE)
 
 
-class TableRows:
+class TableRows(RowConverter):
     """The rows of ``import table``: tables in dependency order, local ids, references, triples."""
 
     def __init__(self, run: CsvImport, choices: ImportChoices) -> None:
@@ -187,9 +188,6 @@ class TableRows:
             getattr(self, f"_{key}")(ctx)
         if ctx.errors and ctx.cell("id") and ctx.cell("id") not in self.ids[key]:
             self.invalid[key].setdefault(ctx.cell("id"), (ctx.file, ctx.number))
-
-    def end(self) -> None:
-        pass
 
     def _local_id(self, ctx: RowContext, table: str) -> str | None:
         value = ctx.cell("id")
