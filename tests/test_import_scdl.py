@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from dtkg.errors import InputError
 from dtkg.importers import InvalidRows, import_scdl
-from dtkg.importers import common as importer_common
+from dtkg import atomic
 from dtkg.importers import scdl as scdl_module
 from dtkg.load import iter_folders, load_dataset
 from dtkg.namespaces import DTKG, OA, ORG, SCHEMA
@@ -342,7 +342,7 @@ def test_a_failure_while_moving_files_into_place_restores_the_previous_import(tm
                 raise OSError("disk full")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(importer_common.os, "replace", flaky_replace)
+    monkeypatch.setattr(atomic.os, "replace", flaky_replace)
     with pytest.raises(OSError, match="disk full"):
         import_scdl(source, data)
     after = {p: p.read_bytes() for p in data.rglob("*") if p.is_file()}

@@ -93,3 +93,58 @@ def test_every_format_of_the_registry_is_a_command_with_its_help() -> None:
         assert fmt.help.splitlines()[0] in " ".join(out.output.split())  # rewrapped to the terminal
         assert ("--strict" in out.output) == fmt.strict
         assert ("--template" in out.output) == fmt.templates
+
+
+def test_the_import_functions_take_the_choices_of_their_format_and_no_other(tmp_path: Path) -> None:
+    import pytest
+
+    from dtkg.importers import ImportChoices, import_scdl, import_tables
+
+    fixtures = Path(__file__).parent / "fixtures" / "import"
+    with pytest.raises(TypeError, match=r"import_tables\(\) got an unexpected keyword argument 'strict'"):
+        import_tables(fixtures / "tables-fictional", tmp_path / "data", strict=True)  # no standard to be strict about
+    with pytest.raises(TypeError, match=r"import_scdl\(\) got an unexpected keyword argument 'skip'"):
+        import_scdl(fixtures / "scdl-valid.csv", tmp_path / "data", skip=True)
+    assert not (tmp_path / "data").exists()
+    choices = ImportChoices.of({"report_path": str(tmp_path / "r.csv"), "dry_run": True}, caller="f")
+    assert choices.report_path == tmp_path / "r.csv" and choices.dry_run and choices.seed and not choices.strict
+    assert ImportChoices(report_path="").report_path is None  # type: ignore[arg-type]
+
+
+def test_every_format_checks_its_rows_through_the_one_row_reader(tmp_path: Path) -> None:
+    """The checks every format makes (required cells, cells beyond the header, the standard's fields with
+    ``strict``) are made once, by the row reader, and reported the same way for a file and for a table."""
+    from dtkg.importers import import_mednum, import_scdl, import_tables
+
+    scdl = tmp_path / "scdl.csv"
+    header = ("nomAttribuant,idAttribuant,dateConvention,referenceDecision,nomBeneficiaire,idBeneficiaire,objet,"
+              "montant,nature,conditionsVersement\n")
+    scdl.write_text(header + "Ville,24590042800013,2024-01-01,A,Asso,,Projet,100,aide en nature,unique,de trop\n"
+                    "Ville,24590042800013,2024-01-01,B,,,Projet 2,100,aide en nature,unique\n"
+                    "Ville,24590042800013,2024-01-01,C,Asso,,Projet 3,100,,unique\n"
+                    "Ville,24590042800013,2024-01-01,D,Asso,,Projet 4,100,aide en nature,unique\n", encoding="utf-8")
+    for strict in (True, False):
+        result = import_scdl(scdl, tmp_path / "a", skip_invalid=True, strict=strict, dry_run=True)
+        lines = result.report.lines()
+        assert any("row 2" in line and "error: has 1 more cell(s) than the header" in line
+                   and "check the separators" in line for line in lines)
+        assert any("row 3" in line and "nomBeneficiaire" in line and "error: required field is empty" in line
+                   for line in lines)
+        severity = "error" if strict else "warning"
+        assert any("row 4" in line and f"nature, empty: {severity}: required by SCDL Subventions 2.1 but empty" in line
+                   for line in lines)
+        rows = {row for _, row in result.report.invalid_rows()} - {1}  # row 1: the header's missing columns
+        assert rows == ({2, 3, 4} if strict else {2, 3})
+        assert result.rows_imported == (1 if strict else 2)
+
+    mednum = tmp_path / "lieux.csv"
+    mednum.write_text("id,nom,commune,code_insee,date_maj\nL1,,Lille,59350,2024-01-01\n", encoding="utf-8")
+    result = import_mednum(mednum, tmp_path / "b", skip_invalid=True, dry_run=True)
+    assert any("nom" in line and "required field is empty" in line for line in result.report.lines())
+
+    tables = tmp_path / "tables"
+    tables.mkdir()
+    (tables / "organisations.csv").write_text("id,nom\nasso-x,\n", encoding="utf-8")
+    result = import_tables(tables, tmp_path / "c", skip_invalid=True, dry_run=True)
+    assert any("organisations.csv" in line and "row 2" in line and "required field is empty" in line
+               for line in result.report.lines())

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 # Public names and the module that defines each, imported on first use: the command line reads the registry of
 # formats at start-up without loading rdflib and the importers.
 _EXPORTS = {
-    "ImportResult": "common", "CsvRow": "csvio", "CsvTable": "csvio", "read_csv": "csvio",
+    "ImportResult": "outputs", "ImportChoices": "outputs", "CsvRow": "csvio", "CsvTable": "csvio", "read_csv": "csvio",
     "import_mednum": "mednum", "InvalidRows": "report", "Report": "report", "ReportEntry": "report",
     "import_scdl": "scdl", "TABLES": "tables", "import_tables": "tables", "write_templates": "tables",
     "FORMATS": "registry", "ImportFormat": "registry", "run_import": "registry",
@@ -30,6 +30,7 @@ _EXPORTS = {
 __all__ = [
     "import_scdl", "import_mednum", "import_tables", "write_templates", "read_csv", "ImportResult", "Report",
     "ReportEntry", "InvalidRows", "CsvTable", "CsvRow", "TABLES", "FORMATS", "ImportFormat", "run_import",
+    "ImportChoices",
 ]
 
 
@@ -45,9 +46,9 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .common import ImportResult
     from .csvio import CsvRow, CsvTable, read_csv
     from .mednum import import_mednum
+    from .outputs import ImportChoices, ImportResult
     from .registry import FORMATS, ImportFormat, run_import
     from .report import InvalidRows, Report, ReportEntry
     from .scdl import import_scdl

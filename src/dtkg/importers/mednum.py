@@ -13,35 +13,29 @@ are separated by ``|`` (``;`` is accepted too).
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
-from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
-from .common import Builder, ImportResult, blank, import_run, open_csv_import
-from .csvio import CsvRow
+from .common import Builder, blank
+from .csv_import import CsvImport, InputFile, open_csv_import
+from .outputs import ImportChoices, ImportResult
 from .reconcile import Reconciler
+from .registry import run_import
 from .report import Report
 from .rows import RowContext
+from .running import Conversion, RowConverter
 from .specs import load_format
 from .terms import DCTERMS, DTKG, ORG, PROV, RDF, SCHEMA, XSD, lit
 from .values import (
-    OrgId,
-    clean_text,
-    decimal_lexical,
-    normalise_name,
-    parse_coordinate,
-    parse_date,
-    parse_insee,
-    parse_org_id,
-    parse_postcode,
-    slugify,
-    split_multi,
-)
+    OrgId, clean_text, decimal_lexical, normalise_name, parse_coordinate, parse_date, parse_insee, parse_org_id,
+    parse_postcode, slugify, split_multi)
 
 #: The format, as data (fields and the names earlier versions used, required fields, standard):
 #: ``formats/mednum.toml``.
@@ -91,21 +85,17 @@ class MednumRow:
     cells: dict[str, str] = field(default_factory=dict)
 
 
-def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool,
-               ids: dict[str, int], reconciler: Reconciler) -> MednumRow | None:
-    ctx = RowContext(row, cols, report, file)
+def _check_row(ctx: RowContext, ids: dict[str, int], reconciler: Reconciler) -> MednumRow | None:
+    """Parse and check one row (its required fields and cells are already checked: see
+    :meth:`~dtkg.importers.csv_import.InputFile.rows`); ``ids`` holds the row of every place id met so far. None
+    when the row is invalid."""
     cell, problem, parse = ctx.cell, ctx.problem, ctx.parse
-    ctx.check_filled(REQUIRED)
-    for name in SCHEMA_REQUIRED:
-        if name in cols and not cell(name):
-            problem(name, "required by the standard but empty", severity="error" if strict else "warning")
-    ctx.check_extra_cells(": check the separators and quotes of this row")
     place_id = cell("id")
     if place_id:
         if place_id in ids:
             problem("id", f"the same id as row {ids[place_id]}: an id names one place only")
         else:
-            ids[place_id] = row.number
+            ids[place_id] = ctx.number
     insee = parse("code_insee", parse_insee)
     if not cell("code_insee") and cell("commune"):
         if reconciler.commune_by_name(cell("commune")) is None:
@@ -134,13 +124,13 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
     if ctx.errors:
         return None
     return MednumRow(
-        number=row.number, id=place_id, name=clean_text(cell("nom")), commune_name=clean_text(cell("commune")),
+        number=ctx.number, id=place_id, name=clean_text(cell("nom")), commune_name=clean_text(cell("commune")),
         insee=insee, operator=operator, postcode=postcode or "",
         address=", ".join(p for p in (clean_text(cell("adresse")), clean_text(cell("complement_adresse"))) if p),
         latitude=latitude, longitude=longitude,
         typologies=split_multi(cell("typologie"), "|;,"), services=_services(cell("services")),
         audiences=split_multi(f'{cell("publics_accueillis")}|{cell("publics_specifiquement_adresses")}', "|;"),
-        updated=updated, cells={name: cell(name) for name in cols},
+        updated=updated, cells={name: cell(name) for name in ctx.cols},
     )
 
 
@@ -249,19 +239,27 @@ class _MednumWriter:
         b.row_annotation(src, m.number, bodies)
 
 
-@import_run
-def import_mednum(
-    path: Path | str,
-    data_dir: Path | str = "data",
-    *,
-    skip_invalid: bool = False,
-    strict: bool = False,
-    dry_run: bool = False,
-    report_path: Path | str | None = None,
-    imported_at: _dt.datetime | None = None,
-    seed: bool = True,
-    progress: bool = False,
-) -> ImportResult:
+class _MednumRows(RowConverter):
+    """The rows of a mednum file: each checked and written as it is read."""
+
+    def __init__(self, run: CsvImport, choices: ImportChoices) -> None:
+        self.writer = _MednumWriter(run.builder, run.source.iri, run.report, run.file)
+        self.reconciler = run.builder.r
+        self.ids: dict[str, int] = {}
+        self.imported = 0
+
+    def convert(self, ctx: RowContext, file: InputFile) -> None:
+        checked = _check_row(ctx, self.ids, self.reconciler)
+        if checked is not None:
+            self.writer.write(checked)
+            self.imported += 1
+
+
+#: How the import engine runs this format (see :mod:`dtkg.importers.running`).
+CONVERSION = Conversion(open=functools.partial(open_csv_import, SPEC), converter=_MednumRows)
+
+
+def import_mednum(path: Path | str, data_dir: Path | str = "data", **options: Any) -> ImportResult:
     """Import a *lieux de médiation numérique* CSV file into ``data_dir/imports/mednum-<name>.ttl``.
 
     Places are ``<base>place/mednum-<id>``; communes are reconciled by INSEE code and operators by SIREN/RNA with
@@ -269,22 +267,4 @@ def import_mednum(
     the data (under another IRI) is reported as a possible duplicate. Same options and errors as
     :func:`~dtkg.importers.scdl.import_scdl`.
     """
-    run = open_csv_import(SPEC, path, data_dir, strict=strict, seed=seed,
-                          source_label="Lieux de médiation numérique : fichier {name}",
-                          missing_column="column required by the standard is missing")
-    table, report, cols, file, builder, source = run.table, run.report, run.cols, run.file, run.builder, run.source
-    reconciler = builder.r
-    writer = _MednumWriter(builder, source.iri, report, file)
-    ids: dict[str, int] = {}
-    imported = 0
-    with progress_bar("Importing rows", len(table.rows), enabled=progress) as advance:
-        for row in table.rows:
-            checked = _check_row(row, cols, report, file, strict, ids, reconciler)
-            if checked is not None:
-                writer.write(checked)
-                imported += 1
-            advance(1)
-    if not table.rows:
-        report.warning(file, 1, "", "", "the file has a header but no data rows")
-    return run.finish(rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run, report_path=report_path,
-                      imported_at=imported_at, options=f"strict={strict}")
+    return run_import("mednum", path, data_dir, **options)

@@ -1,10 +1,11 @@
 """The registry of import formats: what ``dtkg import <kind>`` offers, and :func:`run_import`, the one way to run
 any of them.
 
-Each entry names the function that imports the format (imported on first use, so that reading the registry, as
-the command line does at start-up, loads neither rdflib nor the importers), what it reads (a file or a folder),
-which options it takes, and the help text of its command. A new format is a new entry here plus its description
-(``formats/<kind>.toml``) and its row converter; the command line needs no new code.
+Each entry names the function that imports the format and how the engine converts it (both imported on first
+use, so that reading the registry, as the command line does at start-up, loads neither rdflib nor the importers),
+what it reads (a file or a folder), which options it takes, and the help text of its command. A new format is a new
+entry here plus its description (``formats/<kind>.toml``) and the converter of its rows (a
+:class:`~dtkg.importers.running.Conversion`); the command line and the engine need no new code.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ class ImportFormat:
 
     kind: str  # the command's name, and the first part of the output's name (imports/<kind>-<name>.ttl)
     function: str  # "module:function" of the importer, relative to dtkg.importers
+    conversion: str  # "module:name" of its Conversion (how the engine opens and converts it)
     help: str  # the command's help text (click's format: \b before a block kept as it is)
     reads_folder: bool = False  # a folder of CSV files (else one CSV file)
     strict: bool = False  # takes --strict
@@ -29,15 +31,25 @@ class ImportFormat:
     templates: bool = False  # takes --template OUTDIR and --lang (write the empty templates)
 
     def importer(self) -> Callable[..., Any]:
-        module, name = self.function.split(":")
-        return getattr(importlib.import_module(f".{module}", __package__), name)
+        """The public function that imports the format (``import_scdl``…)."""
+        return _load(self.function)
+
+    def engine(self) -> Any:
+        """How the import engine opens and converts the format (a :class:`~dtkg.importers.running.Conversion`)."""
+        return _load(self.conversion)
+
+
+def _load(reference: str) -> Any:
+    """The object a ``"module:name"`` reference (relative to dtkg.importers) names, its module imported now."""
+    module, name = reference.split(":")
+    return getattr(importlib.import_module(f".{module}", __package__), name)
 
 
 FORMATS: dict[str, ImportFormat] = {
     f.kind: f
     for f in (
         ImportFormat(
-            kind="scdl", function="scdl:import_scdl", strict=True, progress=True,
+            kind="scdl", function="scdl:import_scdl", conversion="scdl:CONVERSION", strict=True, progress=True,
             help="""Import grants published with the SCDL Subventions schema (2.x) as schema:MonetaryGrant.
 
     Funders and beneficiaries are identified by SIREN (the first 9 digits of idAttribuant/idBeneficiaire) or by
@@ -50,7 +62,8 @@ FORMATS: dict[str, ImportFormat] = {
       dtkg import scdl export.csv --skip-invalid --report rejets.csv
     """),
         ImportFormat(
-            kind="mednum", function="mednum:import_mednum", strict=True, progress=True,
+            kind="mednum", function="mednum:import_mednum", conversion="mednum:CONVERSION", strict=True,
+            progress=True,
             help="""Import places of digital mediation (lieux de médiation numérique, standard 1.x) as org:Site/schema:Place.
 
     Each place is put in its commune (code_insee), with its address, coordinates, services (SKOS concepts),
@@ -62,7 +75,8 @@ FORMATS: dict[str, ImportFormat] = {
       dtkg import mednum lieux-de-mediation-numerique.csv --data data
     """),
         ImportFormat(
-            kind="table", function="tables:import_tables", reads_folder=True, templates=True,
+            kind="table", function="tables:import_tables", conversion="tables:CONVERSION", reads_folder=True,
+            templates=True,
             help="""Import the facts of a press release written in CSV tables (no RDF to write).
 
     DIR holds any of sources.csv, organisations.csv, personnes.csv (people.csv), lieux.csv (places.csv),
@@ -80,16 +94,19 @@ FORMATS: dict[str, ImportFormat] = {
 
 
 def run_import(kind: str, path: Path | str, data_dir: Path | str = "data", **options: Any):
-    """Import ``path`` (a CSV file, or a folder of tables for ``table``) into ``data_dir`` with the importer of
-    ``kind`` (``scdl``, ``mednum``, ``table``); ``options`` are the importer's (``skip_invalid``, ``dry_run``,
-    ``report_path``, ``strict``…). Returns its :class:`~dtkg.importers.common.ImportResult`."""
+    """Import ``path`` (a CSV file, or a folder of tables for ``table``) into ``data_dir`` as the format ``kind``
+    (``scdl``, ``mednum``, ``table``); ``options`` are those of :class:`~dtkg.importers.outputs.ImportChoices`
+    the format takes (``skip_invalid``, ``dry_run``, ``report_path``, ``strict``…). Returns its
+    :class:`~dtkg.importers.outputs.ImportResult`."""
     try:
         fmt = FORMATS[kind]
     except KeyError:
         from ..errors import InputError
 
         raise InputError(f"unknown import format {kind!r}: choose one of {', '.join(FORMATS)}") from None
-    return fmt.importer()(path, data_dir, **options)
+    from .running import run_format
+
+    return run_format(fmt, path, data_dir, options)
 
 
 __all__ = ["ImportFormat", "FORMATS", "run_import"]

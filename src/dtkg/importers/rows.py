@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from rdflib import URIRef
+
 from .csvio import CsvRow
 from .quirks import year_first_dates
 from .report import Report
@@ -18,14 +20,15 @@ class RowContext:
     """Cell access and problem reporting for one row.
 
     ``cols`` maps each field to the column of the file that holds it; ``column_of`` names the column of a field the
-    file lacks (a table's French column name; by default the field's own name). ``errors`` counts the row's
-    errors: a row with one is left out."""
+    file lacks (a table's French column name; by default the field's own name); ``source`` is the resource that
+    describes the file, which the row's facts are derived from. ``errors`` counts the row's errors: a row with one is
+    left out."""
 
-    __slots__ = ("row", "cols", "report", "file", "errors", "_column_of")
+    __slots__ = ("row", "cols", "report", "file", "errors", "source", "_column_of")
 
     def __init__(self, row: CsvRow, cols: dict[str, str], report: Report, file: str,
-                 column_of: Callable[[str], str] | None = None) -> None:
-        self.row, self.cols, self.report, self.file = row, cols, report, file
+                 column_of: Callable[[str], str] | None = None, source: URIRef | None = None) -> None:
+        self.row, self.cols, self.report, self.file, self.source = row, cols, report, file, source
         self.errors = 0
         self._column_of = column_of
 

@@ -20,38 +20,30 @@ co-financing, of the project's cost) kept as it is, never used to shrink the amo
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
+from typing import Any
 
 from rdflib import URIRef
 
-from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
 from ..summary import format_amount
-from .common import Builder, ImportResult, blank, import_run, open_csv_import
-from .csvio import CsvRow
+from .common import Builder, blank
+from .csv_import import CsvImport, InputFile, open_csv_import
+from .outputs import ImportChoices, ImportResult
 from .quirks import case_only_difference, note_encoding
+from .registry import run_import
 from .report import Report
 from .rows import RowContext
+from .running import Conversion, RowConverter
 from .specs import load_format
 from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
 from .values import (
-    OrgId,
-    ValueProblem,
-    clean_text,
-    decimal_lexical,
-    normalise_name,
-    parse_amount,
-    parse_bool,
-    parse_date,
-    parse_decimal,
-    parse_period,
-    parse_rna,
-    parse_siret,
-    slugify,
-)
+    OrgId, ValueProblem, clean_text, decimal_lexical, normalise_name, parse_amount, parse_bool, parse_date,
+    parse_decimal, parse_period, parse_rna, parse_siret, slugify)
 
 #: The format, as data (fields, required fields, standard): ``formats/scdl.toml``.
 SPEC = load_format("scdl")
@@ -93,15 +85,11 @@ class ScdlRow:
     scheme: str = ""  # dispositifAide
 
 
-def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, strict: bool) -> ScdlRow | None:
-    """Parse and check one row; every problem goes to ``report``. None when the row is invalid."""
-    ctx = RowContext(row, cols, report, file)
+def _check_row(ctx: RowContext) -> ScdlRow | None:
+    """Parse and check one row (its required fields and cells are already checked: see
+    :meth:`~dtkg.importers.csv_import.InputFile.rows`); every problem goes to the report. None when the row is
+    invalid."""
     cell, problem = ctx.cell, ctx.problem
-    ctx.check_filled(REQUIRED)
-    for name in SCHEMA_REQUIRED:
-        if name in cols and not cell(name):
-            problem(name, "required by SCDL Subventions 2.1 but empty", severity="error" if strict else "warning")
-    ctx.check_extra_cells(": check the separators and quotes of this row")
 
     def parse(name: str, parser):
         return ctx.parse(name, parser, year_first=parser in (parse_date, parse_period))
@@ -159,7 +147,7 @@ def _check_row(row: CsvRow, cols: dict[str, str], report: Report, file: str, str
         return None
     assert funder_siret is not None and convention is not None and amount is not None
     return ScdlRow(
-        number=row.number, funder_siret=funder_siret, funder_name=clean_text(cell("nomAttribuant")),
+        number=ctx.number, funder_siret=funder_siret, funder_name=clean_text(cell("nomAttribuant")),
         convention=convention, beneficiary_name=clean_text(cell("nomBeneficiaire")),
         beneficiary=OrgId(siren=siret[:9] if siret else None, rna=rna, siret=siret), purpose=purpose,
         amount=amount, decision=clean_text(cell("referenceDecision")), natures=natures,
@@ -425,60 +413,54 @@ class _ScdlWriter:
         return call
 
 
-@import_run
-def import_scdl(
-    path: Path | str,
-    data_dir: Path | str = "data",
-    *,
-    skip_invalid: bool = False,
-    strict: bool = False,
-    dry_run: bool = False,
-    report_path: Path | str | None = None,
-    imported_at: _dt.datetime | None = None,
-    seed: bool = True,
-    progress: bool = False,
-) -> ImportResult:
+class _ScdlRows(RowConverter):
+    """The rows of an SCDL file: each checked, the valid ones grouped by decision, and every decision written once
+    all rows are read (a decision's rows may stand anywhere in the file)."""
+
+    def __init__(self, run: CsvImport, choices: ImportChoices) -> None:
+        note_encoding(run.table.encoding, run.file, run.report)
+        if "idBeneficiaire" not in run.cols and "rnaBeneficiaire" not in run.cols:
+            run.report.warning(run.file, 1, "idBeneficiaire", "", "no idBeneficiaire nor rnaBeneficiaire column: "
+                               "beneficiaries are known by their names only")
+        self.writer = _ScdlWriter(run.builder, run.source.iri, run.report, run.file)
+        self.decisions: dict[tuple[str, ...], list[ScdlRow]] = {}
+        self.imported = 0
+
+    def convert(self, ctx: RowContext, file: InputFile) -> None:
+        checked = _check_row(ctx)
+        if checked is None:
+            return
+        group = self.decisions.setdefault(decision_key(checked), [])
+        who = _beneficiary_key(checked)
+        if any(_beneficiary_key(other) == who for other in group):
+            # the same beneficiary twice in one decision: a repeated row, kept apart and reported
+            self.decisions[(*decision_key(checked), str(checked.number))] = [checked]
+        else:
+            group.append(checked)
+        self.imported += 1
+
+    def end(self) -> None:
+        for rows in self.decisions.values():
+            if len(rows) == 1:
+                self.writer.write(rows[0])
+            else:
+                self.writer.write_decision(rows)
+
+
+#: How the import engine runs this format (see :mod:`dtkg.importers.running`).
+CONVERSION = Conversion(open=functools.partial(open_csv_import, SPEC), converter=_ScdlRows)
+
+
+def import_scdl(path: Path | str, data_dir: Path | str = "data", **options: Any) -> ImportResult:
     """Import an SCDL Subventions CSV file into ``data_dir/imports/scdl-<name>.ttl``.
 
     The file's organisations are reconciled with the seed data and the RDF files of ``data_dir`` (same SIREN or
     RNA → same resource). A copy of the file is kept in ``data_dir/imports/sources/`` with its SHA-256, and every
     grant points to its row (RFC 7111 ``row=N``). Raises :class:`~dtkg.importers.report.InvalidRows` (nothing
     written) when a row is invalid, unless ``skip_invalid``; :class:`~dtkg.errors.InputError` when the file is not
-    an SCDL CSV. ``strict`` makes empty fields that the schema requires (``nature``…) errors instead of warnings;
-    ``dry_run`` checks and converts without writing; ``report_path`` receives the report as CSV in every case.
+    an SCDL CSV. ``options`` are those of :class:`~dtkg.importers.outputs.ImportChoices`: ``skip_invalid``,
+    ``strict`` (empty fields that the schema requires, ``nature``…, are errors instead of warnings), ``dry_run``
+    (check and convert without writing), ``report_path`` (receives the report as CSV in every case),
+    ``imported_at``, ``seed``, ``progress``.
     """
-    # one run key for every SCDL file: an organisation known by its name only is the same resource in every file
-    # that names it the same way, so that a grant published in two files keeps one beneficiary
-    run = open_csv_import(SPEC, path, data_dir, strict=strict, seed=seed, run_key="scdl",
-                          source_label="Subventions au format SCDL : fichier {name}",
-                          missing_column="column required by SCDL Subventions 2.1 is missing",
-                          note_encoding=note_encoding)
-    table, report, cols, file, builder, source = run.table, run.report, run.cols, run.file, run.builder, run.source
-    if "idBeneficiaire" not in cols and "rnaBeneficiaire" not in cols:
-        report.warning(file, 1, "idBeneficiaire", "", "no idBeneficiaire nor rnaBeneficiaire column: "
-                       "beneficiaries are known by their names only")
-    writer = _ScdlWriter(builder, source.iri, report, file)
-    imported = 0
-    decisions: dict[tuple[str, ...], list[ScdlRow]] = {}
-    with progress_bar("Importing rows", len(table.rows), enabled=progress) as advance:
-        for row in table.rows:
-            checked = _check_row(row, cols, report, file, strict)
-            if checked is not None:
-                group = decisions.setdefault(decision_key(checked), [])
-                who = _beneficiary_key(checked)
-                if any(_beneficiary_key(other) == who for other in group):
-                    # the same beneficiary twice in one decision: a repeated row, kept apart and reported
-                    decisions[(*decision_key(checked), str(checked.number))] = [checked]
-                else:
-                    group.append(checked)
-                imported += 1
-            advance(1)
-    for rows in decisions.values():
-        if len(rows) == 1:
-            writer.write(rows[0])
-        else:
-            writer.write_decision(rows)
-    if not table.rows:
-        report.warning(file, 1, "", "", "the file has a header but no data rows")
-    return run.finish(rows_imported=imported, skip_invalid=skip_invalid, dry_run=dry_run, report_path=report_path,
-                      imported_at=imported_at, options=f"strict={strict}")
+    return run_import("scdl", path, data_dir, **options)

@@ -57,13 +57,20 @@ class FormatSpec:
     fields: tuple[Field, ...]
     #: fields no standard property fits, kept as ``schema:additionalProperty`` under their own name
     kept_as_is: tuple[str, ...] = ()
+    #: the label of the source document an import describes (``{name}``: the file's name)
+    source_label: str = "{name}"
+    #: how reports name what requires the ``schema_required`` fields ("column required by … is missing")
+    required_by: str = "the standard"
+    #: the key of the organisations known by name only (the same name is the same organisation in every run of
+    #: that key); empty: one key per file (``<kind>:<file>``)
+    run_key: str = ""
 
     def names(self) -> tuple[str, ...]:
         """The fields' names, in the standard's order."""
         return tuple(f.name for f in self.fields)
 
     def spellings(self) -> dict[str, tuple[str, ...]]:
-        """``{field: accepted column names}``, as :func:`~dtkg.importers.common.resolve_columns` reads them."""
+        """``{field: accepted column names}``, as :func:`~dtkg.importers.csv_import.resolve_columns` reads them."""
         return {f.name: f.spellings for f in self.fields}
 
     @property
@@ -138,7 +145,8 @@ def load_format(name: str) -> FormatSpec:
     )
     return FormatSpec(kind=data["kind"], title=data["title"], what=data["what"], summary=data["summary"],
                       standard=_standard(data["standard"]), fields=fields,
-                      kept_as_is=tuple(data.get("kept_as_is", ())))
+                      kept_as_is=tuple(data.get("kept_as_is", ())), source_label=data["source_label"],
+                      required_by=data["required_by"], run_key=data.get("run_key", ""))
 
 
 def _column(key: str, data: dict[str, Any]) -> Column:
