@@ -22,7 +22,8 @@ from rdflib import URIRef
 
 from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
-from .common import Builder, ImportResult, blank, import_run, open_csv_import
+from .builder import Builder, blank
+from .common import ImportResult, import_run, open_csv_import
 from .csvio import CsvRow
 from .reconcile import Reconciler
 from .report import Report

@@ -30,7 +30,8 @@ from rdflib import URIRef
 from ..progress import progress_bar
 from ..namespaces import DEFAULT_BASE
 from ..summary import format_amount
-from .common import Builder, ImportResult, blank, import_run, open_csv_import
+from .builder import Builder, blank
+from .common import ImportResult, import_run, open_csv_import
 from .csvio import CsvRow
 from .quirks import case_only_difference, note_encoding
 from .report import Report

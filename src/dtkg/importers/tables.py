@@ -29,15 +29,14 @@ from rdflib import URIRef
 from ..errors import InputError
 from ..namespaces import DEFAULT_BASE, data_prefixes
 from ..summary import format_amount
+from .builder import Builder, blank
 from .common import (
     SOURCES_DIR,
-    Builder,
     ImportChoices,
     ImportPlan,
     ImportResult,
     SourceInfo,
     Staged,
-    blank,
     check_data_dir,
     finish,
     import_run,
