@@ -14,8 +14,7 @@ from rdflib.term import Node
 from ..errors import InputError
 from ..terms import Term
 from ..terms import tuple_of_rdflib as from_rdflib
-from ..terms import tuples_to_store as _to_oxigraph
-from ..writers import turtle_of_triples
+from ..writers import _Writer
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .terms import DCTERMS, DTKG, IGEO, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, lit
 from .values import OrgId, decimal_lexical, normalise_name
@@ -65,45 +64,113 @@ def blank() -> BNode:
     return BNode(f"i{next(_BLANK_IDS)}")
 
 
+def blank_tuple() -> Term:
+    """A new blank node in tuple form (same counter as :func:`blank`, so that the two never meet)."""
+    return (2, f"i{next(_BLANK_IDS)}")
+
+
+class Iris:
+    """``Iris(ns).name`` is the IRI ``ns.name`` in the writers' tuple form, made on first use and kept: the tuple
+    twin of :class:`dtkg.importers.terms.Terms`."""
+
+    def __init__(self, namespace: object) -> None:
+        self._base = str(namespace)
+
+    def __getattr__(self, name: str) -> Term:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = (0, self._base + name)
+        setattr(self, name, term)
+        return term
+
+
+T_RDF, T_RDFS, T_SKOS, T_DCTERMS, T_PROV = Iris(RDF), Iris(RDFS), Iris(SKOS), Iris(DCTERMS), Iris(PROV)
+T_SCHEMA, T_OA, T_ORG, T_DTKG, T_IGEO = Iris(SCHEMA), Iris(OA), Iris(ORG), Iris(DTKG), Iris(IGEO)
+_T_RFC7111: Term = (0, str(RFC7111))
+_T_XSD_DECIMAL = str(XSD.decimal)
+
+#: Triples waiting in the builder's lists before they go to the Turtle writer's index, which drops duplicates: a
+#: small batch keeps the memory of an import close to that of its distinct triples.
+_BATCH = 200_000
+
+
 class Builder:
     """The graph of one import, built triple by triple with the seed data's conventions.
 
     Facts about resources the data already knows are added without overwriting: a known organisation keeps its
     label (another name from the file becomes a ``skos:altLabel``) and its identifiers.
+
+    Triples come in two ways: :attr:`add` takes rdflib terms (or tuple terms), converted in batches; :attr:`put`
+    takes triples already in the writers' tuple form (:data:`dtkg.terms.Term`), which is how the row writers and
+    this class state the millions of triples of a large file without making an rdflib term for each. Both go in
+    batches to the deterministic Turtle writer, which keeps each distinct triple once; the Turtle is rendered once,
+    and the graph (:attr:`g`) is read back from it when asked for.
     """
 
     def __init__(self, reconciler: Reconciler) -> None:
         self.triples: list[tuple[Node, Node, Node]] = []
+        self.tuples: list[tuple[Term, Term, Term]] = []
         self.r = reconciler
         self.known: KnownData = reconciler.known
         self._names: dict[URIRef, set[str]] = {}
         self._labelled: set[URIRef] = set()
         self._declared: set[URIRef] = set()
+        self._stated: set[tuple] = set()
+        self._terms: dict[int, tuple[Node, Term]] = {}
+        self._writer: _Writer | None = None
+        self._turtle: tuple[str, bytes] | None = None
         self._graph: Graph | None = None
-        self._tuples: set[tuple[Term, Term, Term]] | None = None
-        #: add one triple (rdflib terms); triples are kept in a list and loaded into a store at the end, which is
-        #: several times faster than adding them one by one to an rdflib graph
+        #: add one triple (rdflib terms, or tuple terms); converted to tuples in batches
         self.add: Callable[[tuple[Node, Node, Node]], None] = self.triples.append
+        #: add one triple of tuple terms (see :meth:`term`)
+        self.put: Callable[[tuple[Term, Term, Term]], None] = self.tuples.append
+
+    def term(self, node: Node | Term) -> Term:
+        """The tuple form of an rdflib term (a tuple is returned as it is), converted once per object: the IRIs of
+        organisations, places and concepts come from the reconciliation as rdflib terms and recur on many rows. An
+        IRI no store would load stops the import: it must never reach a data folder."""
+        found = self._terms.get(id(node))
+        if found is not None:
+            return found[1]
+        converted = node if type(node) is tuple else from_rdflib(node)
+        if converted[0] == 0 and _IRI_FORBIDDEN.search(converted[1]):
+            raise InputError(f"{str(node)!r} is not a valid IRI; nothing was written")
+        self._terms[id(node)] = (node, converted)  # the node is kept alive: its id is never reused
+        return converted
+
+    def _flush(self) -> None:
+        """Hand the waiting triples to the writer's index (which drops duplicates) and empty the lists."""
+        if self._writer is None:
+            from .common import output_prefixes  # common imports this module
+
+            self._prefixes = output_prefixes()
+            self._writer = _Writer((), self._prefixes)
+        if self.triples:
+            self._writer.add_all(_as_tuples(self.triples))
+            self.triples.clear()
+        if self.tuples:
+            self._writer.add_all(self.tuples)
+            self.tuples.clear()
+
+    def _flush_if_large(self) -> None:
+        if len(self.tuples) + len(self.triples) >= _BATCH:
+            self._flush()
 
     @property
     def g(self) -> Graph:
         """The import's triples as a graph (an Oxigraph-backed ``Dataset``, as :func:`dtkg.load.load_dataset`
-        gives), built on first use; nothing may be added afterwards. Oxigraph keeps values, not lexical forms:
-        ``6421.00`` reads back as ``6421``; the Turtle file keeps the form written."""
+        gives), read from its Turtle on first use; nothing may be added afterwards. Oxigraph keeps values, not
+        lexical forms: ``6421.00`` reads back as ``6421``; the Turtle file keeps the form written."""
         if self._graph is None:
+            import pyoxigraph as ox
+
             from ..load import new_dataset
 
-            self._graph = new_dataset(store=_to_oxigraph(self.freeze()))
+            store = ox.Store()
+            store.bulk_load(self.turtle("") if self._turtle is None else self._turtle[1],
+                            format=ox.RdfFormat.TURTLE)
+            self._graph = new_dataset(store=store)
         return self._graph
-
-    def freeze(self) -> set[tuple[Term, Term, Term]]:
-        """The distinct triples in tuple form (see :func:`_as_tuples`); nothing may be added afterwards, and the
-        rdflib terms are let go, which halves the memory the output needs."""
-        if self._tuples is None:
-            self._tuples = _as_tuples(self.triples)
-            self.triples = []
-            self.add = _frozen  # type: ignore[assignment]
-        return self._tuples
 
     # ------------------------------------------------------------------------------ provenance
 
@@ -112,29 +179,32 @@ class Builder:
         bodies = list(dict.fromkeys(bodies))
         if not bodies:
             return
-        selector = self._annotation(source, bodies, OA.FragmentSelector)
-        self.add((selector, DCTERMS.conformsTo, RFC7111))
-        self.add((selector, RDF.value, lit(f"row={row}")))
+        selector = self._annotation(source, bodies, T_OA.FragmentSelector)
+        self.put((selector, T_DCTERMS.conformsTo, _T_RFC7111))
+        self.put((selector, T_RDF.value, (1, f"row={row}", "", "")))
+        self._flush_if_large()
 
     def quote_annotation(self, source: URIRef, exact: str, bodies: Iterable[URIRef]) -> None:
         """An annotation whose target quotes ``exact`` from ``source`` (checked verbatim by ``dtkg validate``)."""
-        selector = self._annotation(source, dict.fromkeys(bodies), OA.TextQuoteSelector)
-        self.add((selector, OA.exact, lit(exact)))
+        selector = self._annotation(source, dict.fromkeys(bodies), T_OA.TextQuoteSelector)
+        self.put((selector, T_OA.exact, lit(exact)))
+        self._flush_if_large()
 
-    def _annotation(self, source: URIRef, bodies: Iterable[URIRef], selector_type: URIRef) -> BNode:
+    def _annotation(self, source: URIRef, bodies: Iterable[URIRef], selector_type: Term) -> Term:
         """``[] a oa:Annotation`` of ``bodies`` whose target is ``source`` through a new selector of
         ``selector_type``; returns the selector, for the caller to say what it selects."""
-        add = self.add
-        ann, target, selector = blank(), blank(), blank()
-        add((ann, RDF.type, OA.Annotation))
-        add((ann, OA.motivatedBy, OA.identifying))
+        put, term = self.put, self.term
+        ann, target, selector = blank_tuple(), blank_tuple(), blank_tuple()
+        put((ann, T_RDF.type, T_OA.Annotation))
+        put((ann, T_OA.motivatedBy, T_OA.identifying))
+        has_body = T_OA.hasBody
         for body in bodies:
-            add((ann, OA.hasBody, body))
-        add((ann, OA.hasTarget, target))
-        add((target, RDF.type, OA.SpecificResource))
-        add((target, OA.hasSource, source))
-        add((target, OA.hasSelector, selector))
-        add((selector, RDF.type, selector_type))
+            put((ann, has_body, term(body)))
+        put((ann, T_OA.hasTarget, target))
+        put((target, T_RDF.type, T_OA.SpecificResource))
+        put((target, T_OA.hasSource, term(source)))
+        put((target, T_OA.hasSelector, selector))
+        put((selector, T_RDF.type, selector_type))
         return selector
 
     # ------------------------------------------------------------------------------ names
@@ -144,7 +214,7 @@ class Builder:
         name differs from its known names once accents, case and punctuation are set aside) a ``skos:altLabel``."""
         has_label = iri in self._labelled or self.known.has_label(iri)
         if not has_label:
-            self.add((iri, RDFS.label, lit(text, lang=lang)))
+            self.put((self.term(iri), T_RDFS.label, lit(text, lang=lang)))
             self._labelled.add(iri)
             if from_file:  # a name made by the importer (a grant's title) is never compared: skip the work
                 self._names.setdefault(iri, set()).add(normalise_name(text))
@@ -154,7 +224,7 @@ class Builder:
         key = normalise_name(text)
         names = self._names.setdefault(iri, set())
         if key and key not in names and key not in self.known.name_keys(iri):
-            self.add((iri, SKOS.altLabel, lit(text, lang=lang)))
+            self.put((self.term(iri), T_SKOS.altLabel, lit(text, lang=lang)))
             names.add(key)
 
     # ------------------------------------------------------------------------------ resources
@@ -162,25 +232,33 @@ class Builder:
     def organisation(self, match: OrgMatch, org_id: OrgId, name: str | None, source: URIRef,
                      *, placeholder: str | None = None) -> None:
         """State what the file says of an organisation: ``org:Organization``, its identifiers (a known organisation
-        keeps its own), its name, and that it comes from ``source``."""
-        iri, add = match.iri, self.add
-        add((iri, RDF.type, ORG.Organization))
+        keeps its own), its name, and that it comes from ``source``.
+
+        The same statement made again (the same organisation, identifiers, name and source on another row) adds
+        nothing new, so it is skipped: a funder named on thousands of rows is described once."""
+        said = (match.iri, org_id, name, source, placeholder)
+        if said in self._stated:
+            return
+        self._stated.add(said)
+        iri, put = match.iri, self.put
+        t = self.term(iri)
+        put((t, T_RDF.type, T_ORG.Organization))
         if org_id:
-            add((iri, RDF.type, ORG.FormalOrganization))
+            put((t, T_RDF.type, T_ORG.FormalOrganization))
         if org_id.rna:
-            add((iri, RDF.type, DTKG.Association))
+            put((t, T_RDF.type, T_DTKG.Association))
         if org_id.siren and self.known.siren_of(iri) in (None, org_id.siren):
-            add((iri, DTKG.siren, lit(org_id.siren)))
-            add((iri, ORG.identifier, lit(org_id.siren)))
+            put((t, T_DTKG.siren, lit(org_id.siren)))
+            put((t, T_ORG.identifier, lit(org_id.siren)))
         if org_id.rna and self.known.rna_of(iri) in (None, org_id.rna):
-            add((iri, DTKG.rna, lit(org_id.rna)))
-            add((iri, ORG.identifier, lit(org_id.rna)))
+            put((t, T_DTKG.rna, lit(org_id.rna)))
+            put((t, T_ORG.identifier, lit(org_id.rna)))
         if name:
             self.name(iri, name)
         elif placeholder and not (iri in self._labelled or self.known.has_label(iri)):
             self.name(iri, placeholder, from_file=False)
-            add((iri, RDFS.comment, lit("Nom inconnu : la source ne donne que son identifiant.", lang="fr")))
-        add((iri, PROV.wasDerivedFrom, source))
+            put((t, T_RDFS.comment, lit("Nom inconnu : la source ne donne que son identifiant.", lang="fr")))
+        put((t, T_PROV.wasDerivedFrom, self.term(source)))
 
     def commune(self, code: str, name: str | None, source: URIRef) -> tuple[URIRef, bool]:
         """The commune with INSEE ``code``, declared (with ``name``) when the data does not know it yet.
@@ -188,16 +266,16 @@ class Builder:
         Returns its IRI and whether this is the first time the run declares it (to annotate it with the row)."""
         iri, known = self.r.commune(code)
         first = self.r.first_time(iri)
-        add = self.add
-        add((iri, RDF.type, IGEO.Commune))
-        add((iri, RDF.type, SCHEMA.AdministrativeArea))
-        add((iri, RDF.type, SCHEMA.Place))
-        add((iri, IGEO.codeINSEE, lit(code)))
+        put, t = self.put, self.term(iri)
+        put((t, T_RDF.type, T_IGEO.Commune))
+        put((t, T_RDF.type, T_SCHEMA.AdministrativeArea))
+        put((t, T_RDF.type, T_SCHEMA.Place))
+        put((t, T_IGEO.codeINSEE, lit(code)))
         if name:
             self.name(iri, name)
             if not known and first:
-                add((iri, SCHEMA.name, lit(name, lang="fr")))
-        add((iri, PROV.wasDerivedFrom, source))
+                put((t, T_SCHEMA.name, lit(name, lang="fr")))
+        put((t, T_PROV.wasDerivedFrom, self.term(source)))
         return iri, first
 
     def scheme(self, iri: URIRef, label_fr: str, label_en: str) -> None:
@@ -229,38 +307,70 @@ class Builder:
         self._labelled.add(iri)
         return iri
 
-    def amount(self, subject: URIRef, value: Decimal, currency: str = "EUR") -> tuple[BNode, Term] | None:
+    def amount(self, subject: URIRef, value: Decimal, currency: str = "EUR") -> tuple[Term, Term] | None:
         """``schema:amount [ a schema:MonetaryAmount ; schema:value … ; schema:currency … ]`` unless the data
         already gives ``subject`` an amount (a grant stated by two files keeps one amount).
 
         Returns the amount's node and value when added, else None."""
         if self.known.amounts.get(subject):
             return None
-        node = blank()
-        lexical = lit(decimal_lexical(value, places=2), datatype=XSD.decimal)
-        self.add((subject, SCHEMA.amount, node))
-        self.add((node, RDF.type, SCHEMA.MonetaryAmount))
-        self.add((node, SCHEMA.value, lexical))
-        self.add((node, SCHEMA.currency, lit(currency)))
+        node = blank_tuple()
+        lexical = (1, decimal_lexical(value, places=2), "", _T_XSD_DECIMAL)
+        put = self.put
+        put((self.term(subject), T_SCHEMA.amount, node))
+        put((node, T_RDF.type, T_SCHEMA.MonetaryAmount))
+        put((node, T_SCHEMA.value, lexical))
+        put((node, T_SCHEMA.currency, lit(currency)))
         return node, lexical
 
     def property_value(self, subject: URIRef, name: str, value: Term, *,
                        prop: URIRef = SCHEMA.additionalProperty) -> None:
         """``schema:additionalProperty [ a schema:PropertyValue ; schema:propertyID "name" ; schema:value … ]``: a
         field of the source that no standard property fits, kept under its own name."""
-        node = blank()
-        self.add((subject, prop, node))
-        self.add((node, RDF.type, SCHEMA.PropertyValue))
-        self.add((node, SCHEMA.propertyID, lit(name)))
-        self.add((node, SCHEMA.value, value))
+        node = blank_tuple()
+        put = self.put
+        put((self.term(subject), self.term(prop), node))
+        put((node, T_RDF.type, T_SCHEMA.PropertyValue))
+        put((node, T_SCHEMA.propertyID, lit(name)))
+        put((node, T_SCHEMA.value, value))
 
     # ------------------------------------------------------------------------------ output
 
     def turtle(self, header: str) -> bytes:
-        """The triples as deterministic Turtle (lexical forms as written: ``6421.00``), after a comment ``header``."""
-        from .common import output_prefixes  # common imports this module
+        """The triples as deterministic Turtle (lexical forms as written: ``6421.00``), after a comment ``header``.
 
-        return (header + turtle_of_triples(self.freeze(), output_prefixes())).encode("utf-8")
+        Rendered once (nothing may be added afterwards): each subject's index entry is let go as it is written and
+        the text is encoded in pieces, so that the triples, the text and the bytes are never all held whole."""
+        if self._turtle is None:
+            self._flush()
+            self.add = self.put = _frozen  # type: ignore[assignment]
+            writer, self._writer = self._writer, None
+            assert writer is not None
+            writer.consume = True
+            blocks = writer.blocks()  # rendered first: the header lists only the prefixes the blocks use
+            del writer.out, writer.texts
+            blocks.reverse()  # popped from the end, in output order, each let go once encoded
+            chunks = [(header + writer.header(self._prefixes)).encode("utf-8")]
+            batch: list[str] = []
+            size = 0
+            first = True
+            while blocks:
+                block = blocks.pop()
+                if not first:
+                    batch.append("\n")
+                first = False
+                batch.append(block)
+                size += len(block)
+                if size >= 1 << 20:
+                    chunks.append("".join(batch).encode("utf-8"))
+                    batch, size = [], 0
+            chunks.append("".join(batch).encode("utf-8"))
+            self._turtle = (header, b"".join(chunks))
+            return self._turtle[1]
+        previous, data = self._turtle
+        if header != previous:
+            data = header.encode("utf-8") + data[len(previous.encode("utf-8")):]
+        return data
 
 
-__all__ = ["Builder", "RFC7111", "blank"]
+__all__ = ["Builder", "Iris", "RFC7111", "blank", "blank_tuple"]
