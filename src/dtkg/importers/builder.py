@@ -116,9 +116,9 @@ class Builder:
         self._labelled: set[URIRef] = set()
         self._declared: set[URIRef] = set()
         self._stated: set[tuple] = set()
-        self._terms: dict[int, tuple[Node, Term]] = {}
+        self._terms: dict[Node, Term] = {}
         self._writer: _Writer | None = None
-        self._turtle: tuple[str, bytes] | None = None
+        self._turtle: tuple[str, list[bytes]] | None = None
         self._graph: Graph | None = None
         #: add one triple (rdflib terms, or tuple terms); converted to tuples in batches
         self.add: Callable[[tuple[Node, Node, Node]], None] = self.triples.append
@@ -126,16 +126,18 @@ class Builder:
         self.put: Callable[[tuple[Term, Term, Term]], None] = self.tuples.append
 
     def term(self, node: Node | Term) -> Term:
-        """The tuple form of an rdflib term (a tuple is returned as it is), converted once per object: the IRIs of
-        organisations, places and concepts come from the reconciliation as rdflib terms and recur on many rows. An
-        IRI no store would load stops the import: it must never reach a data folder."""
-        found = self._terms.get(id(node))
+        """The tuple form of an rdflib term (a tuple is returned as it is), converted once per distinct term: the
+        IRIs of organisations, places and concepts come from the reconciliation as rdflib terms and recur on many
+        rows. An IRI no store would load stops the import: it must never reach a data folder."""
+        if type(node) is tuple:
+            return node  # type: ignore[return-value]
+        found = self._terms.get(node)
         if found is not None:
-            return found[1]
-        converted = node if type(node) is tuple else from_rdflib(node)
+            return found
+        converted = from_rdflib(node)
         if converted[0] == 0 and _IRI_FORBIDDEN.search(converted[1]):
             raise InputError(f"{str(node)!r} is not a valid IRI; nothing was written")
-        self._terms[id(node)] = (node, converted)  # the node is kept alive: its id is never reused
+        self._terms[node] = converted
         return converted
 
     def _flush(self) -> None:
@@ -167,8 +169,7 @@ class Builder:
             from ..load import new_dataset
 
             store = ox.Store()
-            store.bulk_load(self.turtle("") if self._turtle is None else self._turtle[1],
-                            format=ox.RdfFormat.TURTLE)
+            store.bulk_load(b"".join(self.turtle("")), format=ox.RdfFormat.TURTLE)
             self._graph = new_dataset(store=store)
         return self._graph
 
@@ -336,11 +337,13 @@ class Builder:
 
     # ------------------------------------------------------------------------------ output
 
-    def turtle(self, header: str) -> bytes:
-        """The triples as deterministic Turtle (lexical forms as written: ``6421.00``), after a comment ``header``.
+    def turtle(self, header: str) -> list[bytes]:
+        """The triples as deterministic Turtle (lexical forms as written: ``6421.00``), after a comment ``header``,
+        in pieces of about a megabyte (the file's content is their concatenation; a writer of
+        :mod:`dtkg.atomic` takes them as they are).
 
         Rendered once (nothing may be added afterwards): each subject's index entry is let go as it is written and
-        the text is encoded in pieces, so that the triples, the text and the bytes are never all held whole."""
+        the text is encoded piece by piece, so that the triples, the text and the bytes are never all held whole."""
         if self._turtle is None:
             self._flush()
             self.add = self.put = _frozen  # type: ignore[assignment]
@@ -365,12 +368,12 @@ class Builder:
                     chunks.append("".join(batch).encode("utf-8"))
                     batch, size = [], 0
             chunks.append("".join(batch).encode("utf-8"))
-            self._turtle = (header, b"".join(chunks))
-            return self._turtle[1]
-        previous, data = self._turtle
+            self._turtle = (header, chunks)
+            return chunks
+        previous, chunks = self._turtle
         if header != previous:
-            data = header.encode("utf-8") + data[len(previous.encode("utf-8")):]
-        return data
+            chunks = [header.encode("utf-8") + chunks[0][len(previous.encode("utf-8")):], *chunks[1:]]
+        return chunks
 
 
 __all__ = ["Builder", "Iris", "RFC7111", "blank", "blank_tuple"]

@@ -260,6 +260,7 @@ class _ScdlWriter:
         self.file = file
         self.seen_keys: dict[str, int] = {}
         self.wholes: set[URIRef] = set()
+        self.natures: dict[str, tuple] = {}  # the concept of each nature of aid, in tuple form
 
     def note(self, row: int, column: str, value: str, notes: list[str]) -> None:
         for text in notes:
@@ -401,7 +402,10 @@ class _ScdlWriter:
             put((g, T_SCHEMA.startDate, lit(r.period[0].isoformat(), datatype=XSD.date)))
             put((g, T_SCHEMA.endDate, lit(r.period[1].isoformat(), datatype=XSD.date)))
         for nature in r.natures:
-            put((g, T_DCTERMS.type, term(b.concept(GRANT_KIND_SCHEME, "grant-kind", nature, src))))
+            kind = self.natures.get(nature)
+            if kind is None:  # the concept is declared the first time; later rows only point to it
+                kind = self.natures[nature] = term(b.concept(GRANT_KIND_SCHEME, "grant-kind", nature, src))
+            put((g, T_DCTERMS.type, kind))
         if r.rae:
             b.property_value(grant, "idRAE", lit(r.rae), prop=SCHEMA.identifier)
         if r.conditions:
