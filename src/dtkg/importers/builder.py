@@ -89,6 +89,25 @@ T_SCHEMA, T_OA, T_ORG, T_DTKG, T_IGEO = Iris(SCHEMA), Iris(OA), Iris(ORG), Iris(
 _T_RFC7111: Term = (0, str(RFC7111))
 _T_XSD_DECIMAL = str(XSD.decimal)
 
+class _ImportWriter(_Writer):
+    """The Turtle writer for one import. The writer keeps the text of every term it renders; most literals of an
+    import occur once (a grant's title and description, a row number), so only short ones (codes, dates, amounts,
+    which recur) keep theirs: the text of a large import is then not held twice while it is rendered."""
+
+    def text(self, node: Term) -> str:
+        found = self.texts.get(node)
+        if found is not None:
+            return found
+        if node[0] == 0:
+            found = self.name(node[1])
+        else:
+            found = self.literal(node)
+            if len(node[1]) > 24:
+                return found
+        self.texts[node] = found
+        return found
+
+
 #: Triples waiting in the builder's lists before they go to the Turtle writer's index, which drops duplicates: a
 #: small batch keeps the memory of an import close to that of its distinct triples.
 _BATCH = 200_000
@@ -146,7 +165,7 @@ class Builder:
             from .common import output_prefixes  # common imports this module
 
             self._prefixes = output_prefixes()
-            self._writer = _Writer((), self._prefixes)
+            self._writer = _ImportWriter((), self._prefixes)
         if self.triples:
             self._writer.add_all(_as_tuples(self.triples))
             self.triples.clear()
