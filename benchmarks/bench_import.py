@@ -201,8 +201,8 @@ def section(rows: int, runs: list[dict], info: dict[str, str], versions: dict[st
         "",
         "Time by phase (median, seconds): " + ", ".join(f"{p} {median_phase[p]:.1f}" for p in phases) + ".",
         "Reading is decoding and parsing the CSV; index is reading the seed and the data folder to reconcile "
-        "identifiers; convert is checking every row and building its triples; serialise is the conversion of the "
-        "triples to the writer's tuple form and the deterministic Turtle writer (`dtkg.writers`); write is the "
+        "identifiers; convert is checking every row and building its triples (handed in batches to the Turtle "
+        "writer's index); serialise is the rendering of the deterministic Turtle (`dtkg.writers`); write is the "
         "atomic writing of the Turtle file, the source's "
         "copy and the report. Each row gives about 40 triples (the grant, its amount, two `schema:PropertyValue`s "
         "and the annotation that points to its row).",
