@@ -81,7 +81,7 @@ class Staged:
         folder.mkdir(parents=True, exist_ok=True)
         self.created_dirs.extend(reversed(missing))
 
-    def put(self, target: Path, data: bytes) -> None:
+    def put(self, target: Path, data: bytes | Iterable[bytes]) -> None:
         self._mkdir(target.parent)
         tmp = write_temporary(target, data)
         self.items.append((target, tmp))

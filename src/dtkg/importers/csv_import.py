@@ -13,7 +13,7 @@ from rdflib import URIRef
 
 from ..errors import InputError
 from ..namespaces import DEFAULT_BASE
-from .common import Builder
+from .builder import Builder
 from .csvio import CsvTable, read_csv, require_rows
 from .outputs import ImportChoices
 from .reconcile import KnownData, Reconciler

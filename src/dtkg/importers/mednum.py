@@ -23,7 +23,7 @@ from typing import Any
 from rdflib import URIRef
 
 from ..namespaces import DEFAULT_BASE
-from .common import Builder, blank
+from .builder import Builder, blank
 from .csv_import import CsvImport, InputFile, open_csv_import
 from .outputs import ImportChoices, ImportResult
 from .reconcile import Reconciler

@@ -20,7 +20,7 @@ from .report import InvalidRows, Report
 from .sources import SourceInfo, describe_source, fingerprint, import_time, previous_import_time
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .common import Builder
+    from .builder import Builder
 
 
 @dataclass

@@ -31,7 +31,7 @@ from rdflib import URIRef
 
 from ..namespaces import DEFAULT_BASE
 from ..summary import format_amount
-from .common import Builder, blank
+from .builder import T_DCTERMS, T_DTKG, T_PROV, T_RDF, T_RDFS, T_SCHEMA, Builder, blank_tuple
 from .csv_import import CsvImport, InputFile, open_csv_import
 from .outputs import ImportChoices, ImportResult
 from .quirks import case_only_difference, note_encoding
@@ -40,7 +40,7 @@ from .report import Report
 from .rows import RowContext
 from .running import Conversion, RowConverter
 from .specs import load_format
-from .terms import DCTERMS, DTKG, PROV, RDF, RDFS, SCHEMA, XSD, lit
+from .terms import DCTERMS, DTKG, PROV, RDF, SCHEMA, XSD, lit
 from .values import (
     OrgId, ValueProblem, clean_text, decimal_lexical, normalise_name, parse_amount, parse_bool, parse_date,
     parse_decimal, parse_period, parse_rna, parse_siret, slugify)
@@ -247,6 +247,7 @@ class _ScdlWriter:
         self.file = file
         self.seen_keys: dict[str, int] = {}
         self.wholes: set[URIRef] = set()
+        self.natures: dict[str, tuple] = {}  # the concept of each nature of aid, in tuple form
 
     def note(self, row: int, column: str, value: str, notes: list[str]) -> None:
         for text in notes:
@@ -333,7 +334,7 @@ class _ScdlWriter:
             label = (f"Part de {r.beneficiary_name} ({percent} %) de la subvention « {r.purpose} » de "
                      f"{funder_label} ({format_amount(amount)})")
             added = self._grant(share, r, funder, beneficiary, amount, label)
-            self.b.add((share, DCTERMS.isPartOf, whole))
+            self.b.put((self.b.term(share), T_DCTERMS.isPartOf, self.b.term(whole)))
             if r.rate is not None:
                 self.b.property_value(share, "pourcentageSubvention", lit(decimal_lexical(r.rate),
                                                                           datatype=XSD.decimal))
@@ -351,49 +352,54 @@ class _ScdlWriter:
     def _award(self, grant: URIRef, r: ScdlRow, bodies: list[URIRef]) -> None:
         if r.scheme:
             call = self._call(r)
-            self.b.add((grant, DTKG.awardedUnder, call))
+            self.b.put((self.b.term(grant), T_DTKG.awardedUnder, self.b.term(call)))
             if self.r.first_time(call) and not self.b.known.exists(call):
                 bodies.append(call)
 
     def _inferred(self, added: tuple, comment: str) -> None:
         """State that the amount ``added`` (its node and value) is computed, not read, and how."""
         node, value = added
-        add = self.b.add
-        statement = blank()
-        add((statement, RDF.type, DTKG.InferredStatement))
-        add((statement, RDF.type, RDF.Statement))
-        add((statement, RDF.subject, node))
-        add((statement, RDF.predicate, SCHEMA.value))
-        add((statement, RDF.object, value))
-        add((statement, RDFS.comment, lit(comment, lang="fr")))
-        add((statement, PROV.wasDerivedFrom, self.source))
+        put = self.b.put
+        statement = blank_tuple()
+        put((statement, T_RDF.type, T_DTKG.InferredStatement))
+        put((statement, T_RDF.type, T_RDF.Statement))
+        put((statement, T_RDF.subject, node))
+        put((statement, T_RDF.predicate, T_SCHEMA.value))
+        put((statement, T_RDF.object, value))
+        put((statement, T_RDFS.comment, lit(comment, lang="fr")))
+        put((statement, T_PROV.wasDerivedFrom, self.b.term(self.source)))
 
     def _grant(self, grant: URIRef, r: ScdlRow, funder: URIRef, beneficiary: URIRef | None, amount: Decimal,
                label: str) -> tuple | None:
-        b, add, src = self.b, self.b.add, self.source
-        add((grant, RDF.type, SCHEMA.MonetaryGrant))
+        b, put, src, term = self.b, self.b.put, self.source, self.b.term
+        g = term(grant)
+        put((g, T_RDF.type, T_SCHEMA.MonetaryGrant))
         b.name(grant, label, from_file=False)
-        add((grant, SCHEMA.funder, funder))
+        put((g, T_SCHEMA.funder, term(funder)))
         if beneficiary is not None:
-            add((grant, DTKG.beneficiary, beneficiary))
-            add((grant, SCHEMA.fundedItem, beneficiary))
+            t = term(beneficiary)
+            put((g, T_DTKG.beneficiary, t))
+            put((g, T_SCHEMA.fundedItem, t))
         added = b.amount(grant, amount, "EUR")
-        add((grant, SCHEMA.description, lit(r.purpose, lang="fr")))
-        add((grant, DCTERMS.date, lit(r.convention.isoformat(), datatype=XSD.date)))
+        put((g, T_SCHEMA.description, lit(r.purpose, lang="fr")))
+        put((g, T_DCTERMS.date, lit(r.convention.isoformat(), datatype=XSD.date)))
         if r.decision:
-            add((grant, DCTERMS.identifier, lit(r.decision)))
+            put((g, T_DCTERMS.identifier, lit(r.decision)))
         if r.period is not None:
-            add((grant, SCHEMA.startDate, lit(r.period[0].isoformat(), datatype=XSD.date)))
-            add((grant, SCHEMA.endDate, lit(r.period[1].isoformat(), datatype=XSD.date)))
+            put((g, T_SCHEMA.startDate, lit(r.period[0].isoformat(), datatype=XSD.date)))
+            put((g, T_SCHEMA.endDate, lit(r.period[1].isoformat(), datatype=XSD.date)))
         for nature in r.natures:
-            add((grant, DCTERMS.type, b.concept(GRANT_KIND_SCHEME, "grant-kind", nature, src)))
+            kind = self.natures.get(nature)
+            if kind is None:  # the concept is declared the first time; later rows only point to it
+                kind = self.natures[nature] = term(b.concept(GRANT_KIND_SCHEME, "grant-kind", nature, src))
+            put((g, T_DCTERMS.type, kind))
         if r.rae:
             b.property_value(grant, "idRAE", lit(r.rae), prop=SCHEMA.identifier)
         if r.conditions:
             b.property_value(grant, "conditionsVersement", lit(r.conditions))
         if r.notified is not None:
             b.property_value(grant, "notificationUE", lit("true" if r.notified else "false", datatype=XSD.boolean))
-        add((grant, PROV.wasDerivedFrom, src))
+        put((g, T_PROV.wasDerivedFrom, term(src)))
         return added
 
     def _call(self, r: ScdlRow) -> URIRef:

@@ -17,7 +17,7 @@ from rdflib import URIRef
 
 from ..namespaces import DEFAULT_BASE, data_prefixes
 from ..summary import format_amount
-from .common import blank
+from .builder import blank
 from .csv_import import CsvImport, InputFile
 from .csvio import decode
 from .outputs import ImportChoices
