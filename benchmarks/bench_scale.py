@@ -691,6 +691,13 @@ How to run it (from the repository, with the development install active; data se
 """
 
 
+def _loaded(meta: dict) -> bool:
+    try:
+        return max(float(meta.get("loadavg_start", 0)), float(meta.get("loadavg_end", 0))) > (meta.get("nproc") or 1)
+    except ValueError:
+        return False
+
+
 def report(results: dict) -> str:
     meta = results["meta"]
     lines = [
@@ -705,6 +712,11 @@ def report(results: dict) -> str:
         f"Load average {meta.get('loadavg_start', '?')} at the start and {meta.get('loadavg_end', '?')} at the end "
         f"(the machine is shared), niceness {meta.get('nice', 0)}"
         + (f"; {meta['seconds'] / 60:.0f} min in all" if meta.get("seconds") else "") + ".",
+        *(["**Measured on a loaded machine** (load average above the number of CPUs): absolute times are "
+           "inflated; read the ratios, each measured in one run."] if _loaded(meta) else []),
+        *([f"**Not the final pass**: sizes {', '.join(results.get('targets', {}).get('sizes', {}))} only; the 1M "
+           "and 10M targets are read at the largest size that was run."]
+          if results.get("targets") and not {"1M", "10M"} <= set(results["targets"].get("sizes", {})) else []),
         *(f"Runs added on {r['date']} (load average {r.get('loadavg_start', '?')}): sizes {', '.join(r['sizes'])}, "
           f"tools {', '.join(r['tools'])}.  " for r in meta.get("resumed", [])),
         "",
@@ -922,9 +934,13 @@ def profile_missed(args, results: dict) -> None:
     """Re-run the step behind each missed target once under cProfile, in its own process; keep its summary."""
     tm = _targets_module()
     profiles = results.setdefault("profiles", {})
+    missed = [(size, t) for size, t in evaluated(results) if t["met"] is False]
+    queries = sorted((x for x in missed if x[1]["step"].startswith("query:")),
+                     key=lambda x: -(x[1].get("overhead_ms") or 0))
+    keep = {id(t) for _, t in queries[:args.profile_queries]}  # the saved queries that lose the most to dtkg
     done_steps = set()
-    for size, t in evaluated(results):
-        if t["met"] is not False:
+    for size, t in missed:
+        if t["step"].startswith("query:") and id(t) not in keep:
             continue
         key = f"{size}:{t['step']}"
         if key in profiles or key in done_steps:
@@ -1047,39 +1063,47 @@ def targets_report(results: dict) -> list[str]:
 
 
 def estimate(results: dict, plan_runs: int = 3) -> str:
-    """The duration of the final pass (10k, 100k, 1M × ``plan_runs``; 10M × 1), from a run at 100k (or 10k)."""
+    """The duration of the final pass (10k, 100k, 1M × ``plan_runs``; 10M × 1; the import × ``plan_runs``).
+
+    Each measure's time is fitted as start-up + per-triple cost from its runs at 10k and 100k (proportional to the
+    size when only one of them was run), then summed over the plan; so is the time of the comparison tables."""
     store = results.get("targets") or {}
     sizes = store.get("sizes", {})
-    base = "100k" if "100k" in sizes else ("10k" if "10k" in sizes else None)
-    if base is None:
-        return "no run at 100k or 10k to estimate from"
-    tm = _targets_module()
+    known = [s for s in ("10k", "100k") if s in sizes]
+    if not known:
+        return "no run at 10k or 100k to estimate from"
 
-    def per_run(size: str, measures) -> float:
-        runs = sizes[size]["runs"]
-        totals = [sum(r[m].get("elapsed", 0) for m in measures if m in r) for r in runs]
-        return statistics.median(totals) if totals else 0.0
+    def elapsed(size: str, measure: str) -> float | None:
+        values = [r[measure]["elapsed"] for r in sizes[size]["runs"] if "elapsed" in r.get(measure, {})]
+        return statistics.median(values) if values else None
 
-    factor = SIZES["1M"] / SIZES[base]
-    small = per_run(base, tm.MEASURES_SMALL)
-    disk = per_run(base, ("raw-disk", "build-store", "provenance"))
-    tables = results.get("tables_seconds", {})
-    table_base = statistics.median(tables.get(base, [0.0]) or [0.0])
-    parts = {
-        "10k": plan_runs * (per_run("10k", target_measures("10k")) if "10k" in sizes else small / 10)
-        + plan_runs * statistics.median(tables.get("10k", [table_base / 10]) or [0.0]),
-        "100k": plan_runs * (small + disk + table_base) if base == "100k" else plan_runs * (small + disk) * 10,
-        "1M": plan_runs * (small + disk + table_base) * factor,
-        "10M": disk * factor * 10,
-    }
+    def fit(points: dict[str, float], size: str) -> float:
+        if len(points) == 2:
+            slope = max(0.0, (points["100k"] - points["10k"]) / (SIZES["100k"] - SIZES["10k"]))
+            return max(0.0, points["10k"] - slope * SIZES["10k"]) + slope * SIZES[size]
+        (base, value), = points.items()
+        return value * SIZES[size] / SIZES[base]
+
+    parts = {}
+    for size in ("10k", "100k", "1M", "10M"):
+        runs = 1 if size == "10M" else plan_runs
+        total = 0.0
+        for measure in target_measures(size):
+            points = {s: v for s in known if (v := elapsed(s, measure)) is not None}
+            if points:
+                total += fit(points, size)
+        tables = {s: statistics.median(v) for s, v in results.get("tables_seconds", {}).items()
+                  if s in known and v}
+        if size != "10M" and tables:
+            total += fit(tables, size)
+        parts[size] = runs * total
     imports = [r["import"].get("elapsed", 0) for r in store.get("import", {}).get("runs", []) if "import" in r]
     rows = store.get("import", {}).get("rows", 100_000) or 100_000
     parts["import"] = plan_runs * (statistics.median(imports) if imports else 0) * 100_000 / rows
     total = sum(parts.values())
-    return (f"about {total / 60:.0f} min (" + ", ".join(f"{k} {v / 60:.1f} min" for k, v in parts.items())
-            + f"), extrapolated linearly from {base}; the start-up of each process (≈ 1 s) is counted ×10 and ×100, "
-            "which over-estimates the small steps, while steps that grow faster than the graph are under-estimated")
-
+    return (f"about {total / 60:.0f} min at this machine's present load (" + ", ".join(
+        f"{k} {v / 60:.1f} min" for k, v in parts.items()) + f"; fitted from {' and '.join(known)}; a missed "
+        "target's step is stopped at --stop-at × its target, and --profile adds one profiled run per missed step)")
 
 # ====================================================================== command line
 
@@ -1113,6 +1137,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-timeout", type=float, default=60.0,
                         help="shortest time-out of a target's step, in seconds (default 60)")
     parser.add_argument("--profile-timeout", type=float, default=1800.0, help="seconds per profiled step")
+    parser.add_argument("--profile-queries", type=int, default=4,
+                        help="profile at most this many missed saved queries, those with the largest overhead "
+                        "(default 4)")
     parser.add_argument("--import-rows", type=int, default=None,
                         help="rows of the SCDL import (default 100 000; 10 000 with --quick)")
     parser.add_argument("--query-runs", type=int, default=3,

@@ -333,9 +333,9 @@ def evaluate(runs: list[dict], size: str, import_runs: list[dict], rows: int) ->
         form = next((q.get("raw_form") for qs in queries for q in qs if q["name"] == name), "")
         rows_n = next((q.get("rows") for qs in queries for q in qs if q["name"] == name), None)
         overhead = (mine - raw) * 1000
-        add(f"query:{name}", f"`{name}` through `run_query` ≤ 2 × raw pyoxigraph ({form}) and ≤ 2 ms overhead",
-            mine * 1000, raw * 1000, 2.0, "ms", f"query:{name}",
-            f"{rows_n:,} rows; overhead {overhead:,.2f} ms" if rows_n is not None else f"overhead {overhead:.2f} ms")
+        add(f"query:{name}", f"`{name}` via `run_query` ≤ 2 × raw, overhead ≤ 2 ms", mine * 1000, raw * 1000, 2.0,
+            "ms", f"query:{name}", (f"{rows_n:,} rows; " if rows_n is not None else "")
+            + f"raw: {form}; overhead {overhead:,.2f} ms")
         out[-1]["met"] = out[-1]["met"] and overhead <= 2.0
         out[-1]["overhead_ms"] = overhead
         if name == "organisation-by-siren":
@@ -406,8 +406,9 @@ def profile_command(t: dict, ctx: dict, out: Path) -> list[str] | None:
         return _library(measure, {"data": ctx["data"]}) + tail
     if measure.startswith("query:"):
         name = measure.split(":", 1)[1]
+        each = (t.get("value") or 100.0) / 1000  # seconds per call: about 5 s of calls in the profile
         return _library("query", {"data": ctx["data"], "query": name, "values": ctx["params"].get(name, {}),
-                                  "repeat": 20}) + tail
+                                  "repeat": max(1, min(20, int(5 / max(each, 1e-3))))}) + tail
     return None
 
 
@@ -424,8 +425,10 @@ def summarise(prof: Path, top: int = 12) -> dict:
         modules[where if where != "~" else _builtin_owner(func)] = modules.get(
             where if where != "~" else _builtin_owner(func), 0.0) + own
     skip = ("<built-in method builtins.exec>", "<string>:<module>")
+    widest = max((e["cum_s"] for e in entries), default=0.0)
     cumulative = [e for e in sorted(entries, key=lambda e: -e["cum_s"])
-                  if e["function"] not in skip and not e["function"].startswith(("scale_targets:", "cProfile"))]
+                  if e["function"] not in skip and e["cum_s"] < 0.9 * widest  # not the wrappers of the whole step
+                  and not e["function"].startswith(("scale_targets:", "cProfile", "click.", "dtkg.cli:"))]
     return {"total_s": total, "cumulative": cumulative[:top],
             "modules": sorted(({"module": m, "own_s": s} for m, s in modules.items()), key=lambda e: -e["own_s"])[:8]}
 
