@@ -676,8 +676,8 @@ def targets(entry: dict, size: str) -> list[str]:
 
 
 HOW_TO_RUN = """\
-How to run it (from the repository, with the development install active; data sets are generated once into
-`benchmarks/data/`, git-ignored):
+How to run it (from the repository, with the development install active; the data sets are generated once by
+`benchmarks/generate.py` and cached in a git-ignored folder next to the scripts, with the results files):
 
 - `nice python benchmarks/bench_scale.py --targets --profile`: the final pass: every performance target at 10k,
   100k and 1M triples (3 runs) and 10M (1 run), each step in its own process, then a cProfile of the step of each
