@@ -470,7 +470,8 @@ def summarise(prof: Path, top: int = 12) -> dict:
     skip = ("<built-in method builtins.exec>", "<string>:<module>")
     widest = max((e["cum_s"] for e in entries), default=0.0)
     cumulative = [e for e in sorted(entries, key=lambda e: -e["cum_s"])
-                  if e["function"] not in skip and e["cum_s"] < 0.9 * widest  # not the wrappers of the whole step
+                  if e["function"] not in skip  # not the wrappers of the whole step (all of it, none of their own)
+                  and not (e["cum_s"] >= 0.9 * widest and e["own_s"] < 0.1 * e["cum_s"])
                   and not e["function"].startswith(("scale_targets:", "cProfile", "click.", "dtkg.cli:"))]
     return {"total_s": total, "cumulative": cumulative[:top],
             "modules": sorted(({"module": m, "own_s": s} for m, s in modules.items()), key=lambda e: -e["own_s"])[:8]}
