@@ -959,6 +959,11 @@ def profile_missed(args, results: dict) -> None:
         if key in profiles or key in done_steps:
             continue
         done_steps.add(key)
+        if SIZES[size] > SIZES[args.profile_size]:  # the same step on a smaller graph: the whole of it, in minutes
+            size = args.profile_size
+            key = f"{size}:{t['step']}"
+            if key in profiles:
+                continue
         folder, manifest = dataset(size)
         with tempfile.TemporaryDirectory(prefix="bench-profile-", dir=DATA) as tmp:
             ctx = _context(size, folder, manifest, tmp, args)
@@ -968,9 +973,11 @@ def profile_missed(args, results: dict) -> None:
             if argv is None:
                 continue
             log(f"profiling {t['step']} at {size} (time-out {args.profile_timeout:.0f} s)")
-            record = tm.run_child(argv, args.profile_timeout, log)
+            started = time.monotonic()
+            record = tm.run_child(argv, args.profile_timeout, log, grace=60.0)
             if out.is_file():
-                profiles[key] = {**tm.summarise(out), "wall": record.get("wall")}
+                profiles[key] = {**tm.summarise(out), "wall": time.monotonic() - started,
+                                 "partial": "timeout" in record}
             else:
                 profiles[key] = {"error": record.get("error") or f"stopped after {args.profile_timeout:.0f} s"}
         _save(results, args)
@@ -1041,7 +1048,8 @@ def profile_lines(results: dict) -> list[str]:
             continue
         top = "; ".join(f"`{e['function']}` {e['cum_s']:.2f} s" for e in p["cumulative"][:8])
         mods = ", ".join(f"{m['module']} {m['own_s']:.2f} s" for m in p["modules"][:6])
-        out.append(f"- `{step}` at {size} ({p['total_s']:.1f} s under cProfile): top cumulative: {top}. "
+        part = ", stopped by the time-out: the part that ran" if p.get("partial") else ""
+        out.append(f"- `{step}` at {size} ({p['total_s']:.1f} s under cProfile{part}): top cumulative: {top}. "
                    f"Own time by module: {mods}.")
     return out
 
@@ -1113,6 +1121,10 @@ def estimate(results: dict, plan_runs: int = 3) -> str:
     imports = [r["import"].get("elapsed", 0) for r in store.get("import", {}).get("runs", []) if "import" in r]
     rows = store.get("import", {}).get("rows", 100_000) or 100_000
     parts["import"] = plan_runs * (statistics.median(imports) if imports else 0) * 100_000 / rows
+    profiled = [(k.split(":", 1)[0], p.get("wall") or 0) for k, p in results.get("profiles", {}).items()]
+    if profiled:  # the same missed steps profiled at 1M (the import: the same rows)
+        parts["profiles"] = sum(min(300.0, w * (1 if "import" in k else SIZES["1M"] / SIZES[s]))
+                                for (s, w), k in zip(profiled, results["profiles"]))
     total = sum(parts.values())
     return (f"about {total / 60:.0f} min at this machine's present load (" + ", ".join(
         f"{k} {v / 60:.1f} min" for k, v in parts.items()) + f"; fitted from {' and '.join(known)}; a missed "
@@ -1149,7 +1161,11 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop a target's step after this many times its target (default 3)")
     parser.add_argument("--min-timeout", type=float, default=60.0,
                         help="shortest time-out of a target's step, in seconds (default 60)")
-    parser.add_argument("--profile-timeout", type=float, default=1800.0, help="seconds per profiled step")
+    parser.add_argument("--profile-timeout", type=float, default=300.0,
+                        help="seconds per profiled step; then the profile of what ran so far is kept (default 300)")
+    parser.add_argument("--profile-size", default="1M",
+                        help="profile a missed target's step at this size at most (default 1M: a 10M target's step "
+                        "is profiled on the 1M graph)")
     parser.add_argument("--profile-queries", type=int, default=4,
                         help="profile at most this many missed saved queries, those with the largest overhead "
                         "(default 4)")

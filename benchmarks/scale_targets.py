@@ -156,6 +156,13 @@ def child_main(argv: list[str]) -> int:
     name, args = argv[1], json.loads(argv[2])
     profile_to = argv[4] if len(argv) > 4 and argv[3] == "--profile" else None
     profile = cProfile.Profile() if profile_to else None
+    if profile is not None:  # stopped by its time-out: keep the profile of what ran so far
+        def stop(signum, frame):  # noqa: ARG001
+            profile.disable()
+            profile.dump_stats(profile_to)
+            os._exit(0)
+
+        signal.signal(signal.SIGTERM, stop)
     out = step(name, args, profile)
     if profile is not None:
         profile.dump_stats(profile_to)
@@ -165,7 +172,7 @@ def child_main(argv: list[str]) -> int:
 
 # ====================================================================== the parent: one child per measure
 
-def run_child(argv: list[str], timeout: float, log) -> dict:
+def run_child(argv: list[str], timeout: float, log, grace: float = 0.0) -> dict:
     """Run ``argv`` in its own process group; its JSON line (if any), wall time, peak memory (MiB), or a time-out."""
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -176,6 +183,16 @@ def run_child(argv: list[str], timeout: float, log) -> dict:
             if pid:
                 break
             if time.perf_counter() > deadline:
+                if grace:  # ask first (a profiled step writes what it has), then kill
+                    os.kill(proc.pid, signal.SIGTERM)
+                    end = time.perf_counter() + grace
+                    while time.perf_counter() < end and not os.wait4(proc.pid, os.WNOHANG)[0]:
+                        time.sleep(0.1)
+                    else:
+                        if time.perf_counter() >= end:
+                            os.killpg(proc.pid, signal.SIGKILL)
+                            os.wait4(proc.pid, 0)
+                    return {"timeout": timeout}
                 os.killpg(proc.pid, signal.SIGKILL)
                 os.wait4(proc.pid, 0)
                 proc.returncode = -9
