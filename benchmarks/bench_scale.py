@@ -459,15 +459,19 @@ def run(args, results: dict, sizes: list[str]) -> dict:
                     if isinstance(value, dict) and "timeout" in value:
                         stopped[tool].add(step)
         first_run = len(entry["runs"])
-        for run_index in range(first_run, max(args.runs, first_run) if args.resume else first_run + args.runs):
-            log(f"{size}: run {run_index + 1}/{max(args.runs, first_run + 1)}")
+        wanted = args.table_runs
+        for run_index in range(first_run, max(wanted, first_run) if args.resume else first_run + wanted):
+            log(f"{size}: run {run_index + 1}/{max(wanted, first_run + 1)}")
             one = {}
             for tool in tools:
                 steps = [s for s in steps_for(tool) if s not in stopped[tool] and f"{tool}:{s}" not in args.skip]
                 spec = {"data": str(folder), "files": files, "params": params, "queries": str(REPO / "queries"),
                         "naive": str(HERE / "naive"), "careful": not args.quick,
                         "export_to": str(DATA / f"export-{tool}-{os.getpid()}.ttl")}
+                tool_started = time.monotonic()
                 one[tool] = run_worker(tool, steps, spec, timeouts)
+                results.setdefault("tool_seconds", {}).setdefault(size, {}).setdefault(tool, []).append(
+                    time.monotonic() - tool_started)
                 for step, value in one[tool].items():
                     if isinstance(value, dict) and "timeout" in value:
                         stopped[tool].add(step)
@@ -847,7 +851,8 @@ def _context(size: str, folder: Path, manifest: dict, tmp: str, args) -> dict:
     from bench_queries import parameters
 
     return {"size": size, "data": str(folder), "files": input_files(folder), "tmp": tmp,
-            "query_runs": args.query_runs, "params": parameters(manifest), "csv": args.csv}
+            "query_runs": args.query_runs, "query_budget": args.query_budget, "params": parameters(manifest),
+            "csv": args.csv}
 
 
 def _import_csv(rows: int) -> str:
@@ -879,8 +884,8 @@ def run_targets(args, results: dict) -> None:
             with tempfile.TemporaryDirectory(prefix="bench-targets-", dir=DATA) as tmp:
                 ctx = _context(size, folder, manifest, tmp, args)
                 for measure in target_measures(size):
-                    if measure in run:
-                        continue
+                    if measure in run or (measure == "queries" and index and not args.queries_every_run):
+                        continue  # done (resumed), or the saved queries: medians of --query-runs calls, once
                     earlier = [r[measure]["timeout"] for r in entry["runs"][:index]
                                if "timeout" in r.get(measure, {})]
                     if earlier:  # stopped in an earlier run: not run again
@@ -1106,18 +1111,22 @@ def estimate(results: dict, plan_runs: int = 3) -> str:
         return value * SIZES[size] / SIZES[base]
 
     parts = {}
+    meta = results.get("meta", {})
+    rdflib_max = SIZES.get(meta.get("rdflib_max") or "100k", SIZES["100k"])
     for size in ("10k", "100k", "1M", "10M"):
         runs = 1 if size == "10M" else plan_runs
         total = 0.0
         for measure in target_measures(size):
             points = {s: v for s in known if (v := elapsed(s, measure)) is not None}
             if points:
-                total += fit(points, size)
-        tables = {s: statistics.median(v) for s, v in results.get("tables_seconds", {}).items()
-                  if s in known and v}
-        if size != "10M" and tables:
-            total += fit(tables, size)
-        parts[size] = runs * total
+                total += fit(points, size) * (1 if measure == "queries" else runs)  # queries: once per size
+        if size != "10M":  # the comparison tables: 1 run, each tool up to its largest size
+            for tool in ("dtkg", "pyoxigraph", "rdflib"):
+                points = {s: statistics.median(v[tool]) for s, v in results.get("tool_seconds", {}).items()
+                          if s in known and v.get(tool)}
+                if points and not (tool == "rdflib" and SIZES[size] > rdflib_max):
+                    total += fit(points, size)
+        parts[size] = total
     imports = [r["import"].get("elapsed", 0) for r in store.get("import", {}).get("runs", []) if "import" in r]
     rows = store.get("import", {}).get("rows", 100_000) or 100_000
     parts["import"] = plan_runs * (statistics.median(imports) if imports else 0) * 100_000 / rows
@@ -1126,7 +1135,10 @@ def estimate(results: dict, plan_runs: int = 3) -> str:
         parts["profiles"] = sum(min(300.0, w * (1 if "import" in k else SIZES["1M"] / SIZES[s]))
                                 for (s, w), k in zip(profiled, results["profiles"]))
     total = sum(parts.values())
-    return (f"about {total / 60:.0f} min at this machine's present load (" + ", ".join(
+    raw = [r["raw"]["load"] for r in sizes.get("100k", {}).get("runs", []) if "load" in r.get("raw", {})]
+    pace = (f"; the raw bulk_load of 100k took {statistics.median(raw):.2f} s in this run against 0.20 s on an idle "
+            "machine (2026-11-26), which gives the slowdown to divide by" if raw else "")
+    return (f"about {total / 60:.0f} min at this machine's present load{pace} (" + ", ".join(
         f"{k} {v / 60:.1f} min" for k, v in parts.items()) + f"; fitted from {' and '.join(known)}; a missed "
         "target's step is stopped at --stop-at × its target, and --profile adds one profiled run per missed step)")
 
@@ -1171,6 +1183,12 @@ def main(argv: list[str] | None = None) -> int:
                         "(default 4)")
     parser.add_argument("--import-rows", type=int, default=None,
                         help="rows of the SCDL import (default 100 000; 10 000 with --quick)")
+    parser.add_argument("--query-budget", type=float, default=5.0,
+                        help="a saved query slower than this (seconds) is measured once (default 5)")
+    parser.add_argument("--queries-every-run", action="store_true",
+                        help="measure the saved queries in every run (default: in the first run of each size)")
+    parser.add_argument("--table-runs", type=int, default=None,
+                        help="runs of the comparison tables (default: --runs; 1 with --targets)")
     parser.add_argument("--query-runs", type=int, default=3,
                         help="runs per saved query in bench_queries.py (default 3; 1 with --quick)")
     parser.add_argument("--tables-max", default=None,
@@ -1197,9 +1215,10 @@ def main(argv: list[str] | None = None) -> int:
             write_doc(text)
         return 0
     defaults = {"tools": ",".join(TOOLS), "tables_max": "10M", "query_timeout": 300.0, "rdflib_max": "1M",
-                "import_rows": 100_000}
+                "import_rows": 100_000, "table_runs": args.runs}
     if args.targets:
-        defaults.update(tools="dtkg,pyoxigraph,rdflib", tables_max="1M", query_timeout=30.0, rdflib_max="100k")
+        defaults.update(tools="dtkg,pyoxigraph,rdflib", tables_max="1M", query_timeout=30.0, rdflib_max="100k",
+                        table_runs=1)
         args.runs_10m = 1 if args.runs_10m is None else args.runs_10m
     if args.quick:
         args.sizes, args.runs, args.runs_10m = "10k,100k", 1, 1

@@ -236,7 +236,8 @@ def command(measure: str, ctx: dict) -> tuple[list[str], Path | None]:
         return _library(measure, {"data": data}), None
     if measure == "queries":
         return ([sys.executable, str(HERE / "bench_queries.py"), "--size", ctx["size"], "--runs",
-                 str(ctx["query_runs"]), "--json", str(tmp / "queries.json")], tmp / "queries.json")
+                 str(ctx["query_runs"]), "--budget", str(ctx.get("query_budget", 5.0)), "--json",
+                 str(tmp / "queries.json")], tmp / "queries.json")
     if measure == "import":
         return [_dtkg(), "import", "scdl", ctx["csv"], "--data", str(tmp / "import-data")], tmp / "import-data"
     raise ValueError(measure)
