@@ -1074,6 +1074,8 @@ def targets_report(results: dict) -> list[str]:
              "The 1M targets are read at the largest size up to 1M that was run, the 10M ones at the largest "
              "size; the saved queries are measured by `benchmarks/bench_queries.py` (best raw form, same store, "
              "same process).", "", *rows, ""]
+    if "1M" not in store["sizes"]:
+        lines += [f"Duration of the final pass estimated from this run: {estimate(results)}.", ""]
     by_size = ratios_by_size(results)
     if by_size:
         lines += ["Ratios (or values) by size:", "", *by_size, ""]
