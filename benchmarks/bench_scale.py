@@ -2,10 +2,21 @@
 
 Usage::
 
-    nice python benchmarks/bench_scale.py                  # 10k, 100k, 1M, 10M triples, 3 runs, writes the doc
-    python benchmarks/bench_scale.py --quick               # 10k and 100k, 1 run, short time-outs (under a minute)
+    nice python benchmarks/bench_scale.py --targets --profile   # the final pass: every performance target at 10k,
+                                                                # 100k, 1M (3 runs) and 10M (1 run), a profile of
+                                                                # each missed one, tables up to 1M; writes the doc
+    python benchmarks/bench_scale.py --quick               # 10k and 100k, 1 run, short time-outs, prints an
+                                                           # estimate of the final pass (minutes)
+    nice python benchmarks/bench_scale.py --no-targets     # the comparison tables only, 10k to 10M, 3 runs
     python benchmarks/bench_scale.py --sizes 100k,1M --runs 5 --tools dtkg,pyoxigraph --no-write
     python benchmarks/bench_scale.py --report benchmarks/data/scale-results-<date>.json   # re-render the doc only
+
+The performance targets (``benchmarks/scale_targets.py``, every step in its own process with its peak memory and a
+time-out of ``--stop-at`` times its target): ``dtkg build --no-views`` against raw bulk_load + dump (time, peak
+memory), the Turtle export step against Oxigraph's dump, ``dtkg build`` with views against without, every saved query
+through ``run_query`` against raw pyoxigraph (``benchmarks/bench_queries.py``), ``dtkg build --no-views --store``
+against on-disk bulk_load + optimize (and its peak), ``dtkg import scdl`` of 100 000 rows (``bench_import.py``'s
+file), validation against the load, the provenance checks alone. ``--resume`` goes on measure by measure.
 
 The data sets are made by ``benchmarks/generate.py`` and cached in ``benchmarks/data/scale-<size>/`` (git-ignored);
 every tool reads the same files: the ontology, the seed data and the generated folder. For each size and run, each
