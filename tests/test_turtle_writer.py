@@ -143,3 +143,20 @@ def test_the_store_is_read_one_subject_at_a_time_into_the_same_bytes():
     assert [text.count(f"\n_:b{i}\n") for i in range(4)] == [1, 1, 1, 1] and "_:b4" not in text
     assert "ex:list ( 1" in text and "rdf-syntax-ns#first> 2, 3" in text
     assert isomorphic(Graph().parse(data=text, format="turtle"), memory)
+
+
+def test_the_streamed_turtle_is_the_same_across_processes_and_hash_seeds():
+    """Subjects read from the store one at a time (no cycle of blank nodes: the streaming writer) give the same
+    bytes whatever the process and its hash seed."""
+    streamed = "b''.join(__import__('dtkg.writers').writers._store_turtle(store, {'ex': '" + EX + "'}, 1 << 20))"
+    script = SCRIPT.replace('serialize(new_dataset(store=store), "turtle")', streamed)
+    assert script != SCRIPT
+    outputs = set()
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(subprocess.run([sys.executable, "-c", script], input=STREAMED.encode(), env=env, check=True,
+                                   capture_output=True).stdout)
+    assert len(outputs) == 1
+    text = outputs.pop().decode("utf-8")
+    assert text.startswith("@prefix ex: <http://example.org/> .\n") and "_:b1" in text
+    assert isomorphic(Graph().parse(data=text, format="turtle"), Graph().parse(data=STREAMED, format="turtle"))
