@@ -99,3 +99,64 @@ def test_rdf_lists_are_written_once():
     assert "_:b" not in text and "rdf:first" not in text and "22-rdf-syntax-ns#first" not in text
     back = Graph().parse(data=text, format="turtle")
     assert len(back) == len(g) and isomorphic(back, g)
+
+
+# The same kinds of blank nodes without the cycle, plus what only a store can hold: a triple in the default graph and
+# in a named one, a shared node pointed at twice by one subject, a list that is not well formed, and a predicate
+# whose objects are too long for one line.
+STREAMED = DATA.replace("_:c1 ex:next _:c2 . _:c2 ex:next _:c1 .\n", "") + textwrap.dedent("""\
+    ex:v ex:p _:twice ; ex:q _:twice .
+    _:twice ex:w "twice" .
+    ex:w ex:broken _:l1 .
+    _:l1 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> 1 ;
+        <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> _:l2 .
+    _:l2 <http://www.w3.org/1999/02/22-rdf-syntax-ns#first> 2, 3 ;
+        <http://www.w3.org/1999/02/22-rdf-syntax-ns#rest> <http://www.w3.org/1999/02/22-rdf-syntax-ns#nil> .
+    ex:long ex:label "a label long enough to need its own line, a label long enough", "and a second long label" .
+""")
+
+
+def test_the_store_is_read_one_subject_at_a_time_into_the_same_bytes():
+    """The writer that streams subjects from Oxigraph writes the bytes of the writer holding every triple (which
+    rdflib graphs go through), and is the one used for a store without cycles of blank nodes."""
+    import pyoxigraph as ox
+
+    from dtkg.terms import to_rdflib
+    from dtkg.writers import _store_turtle, turtle_bytes
+
+    store = ox.Store()
+    store.load(STREAMED.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + "g"))
+    store.load(STREAMED.encode(), ox.RdfFormat.TURTLE, to_graph=ox.DefaultGraph())  # new blank nodes: twice the roots
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("dup"), ox.NamedNode(EX + "g")))
+    store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("dup"), ox.DefaultGraph()))
+    prefixes = {"ex": EX, "xsd": "http://www.w3.org/2001/XMLSchema#"}
+    streamed = _store_turtle(store, prefixes, 64)
+    assert "_:c1" in DATA and "_:c1" not in STREAMED
+    assert streamed is not None  # no cycle: not handed to the in-memory writer
+    text = b"".join(streamed).decode("utf-8")
+    memory = Graph()  # the union of the graphs, blank nodes kept
+    for quad in store:
+        memory.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    assert b"".join(turtle_bytes(memory, prefixes)).decode("utf-8") == text
+    assert text.count('"dup"') == 1
+    # the two shared nodes of each load, labelled and written once each
+    assert [text.count(f"\n_:b{i}\n") for i in range(4)] == [1, 1, 1, 1] and "_:b4" not in text
+    assert "ex:list ( 1" in text and "rdf-syntax-ns#first> 2, 3" in text
+    assert isomorphic(Graph().parse(data=text, format="turtle"), memory)
+
+
+def test_the_streamed_turtle_is_the_same_across_processes_and_hash_seeds():
+    """Subjects read from the store one at a time (no cycle of blank nodes: the streaming writer) give the same
+    bytes whatever the process and its hash seed."""
+    streamed = "b''.join(__import__('dtkg.writers').writers._store_turtle(store, {'ex': '" + EX + "'}, 1 << 20))"
+    script = SCRIPT.replace('serialize(new_dataset(store=store), "turtle")', streamed)
+    assert script != SCRIPT
+    outputs = set()
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(subprocess.run([sys.executable, "-c", script], input=STREAMED.encode(), env=env, check=True,
+                                   capture_output=True).stdout)
+    assert len(outputs) == 1
+    text = outputs.pop().decode("utf-8")
+    assert text.startswith("@prefix ex: <http://example.org/> .\n") and "_:b1" in text
+    assert isomorphic(Graph().parse(data=text, format="turtle"), Graph().parse(data=STREAMED, format="turtle"))

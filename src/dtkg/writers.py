@@ -11,6 +11,7 @@ a million triples takes seconds rather than minutes.
 
 from __future__ import annotations
 
+import codecs
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -171,12 +172,20 @@ class _Writer:
     def pairs(self, subject: Term) -> list[tuple[Term, Term]]:
         """The (predicate, object) pairs of ``subject``."""
         found = []
-        for p, objects in self.out.get(subject, {}).items():
+        for p, objects in (self._peek(subject) or {}).items():
             if type(objects) is set:
                 found += [(p, o) for o in objects]
             else:
                 found.append((p, objects))
         return found
+
+    def _peek(self, subject: Term) -> Description | None:
+        """What ``subject`` says, left in place (None when it says nothing)."""
+        return self.out.get(subject)
+
+    def _take(self, subject: Term) -> Description | None:
+        """What ``subject`` says, for writing it (dropped from :attr:`out` when :attr:`consume` is set)."""
+        return self.out.pop(subject, None) if self.consume else self.out.get(subject)
 
     # -------------------------------------------------------------- terms
 
@@ -185,12 +194,15 @@ class _Writer:
         if cached is not None:
             return cached
         best = None
-        for i in range(len(iri) - 1, 0, -1):
-            if iri[i] in "/#":
-                prefix = self.by_ns.get(iri[: i + 1])
-                if prefix is not None and iri[i + 1:] and _PN_LOCAL.match(iri[i + 1:]):
-                    best = f"{prefix}:{iri[i + 1:]}"
-                    break
+        i = len(iri)
+        while True:  # the separators ("/" or "#") from the last one back, the first character left out
+            i = max(iri.rfind("/", 1, i), iri.rfind("#", 1, i))
+            if i < 1:
+                break
+            prefix = self.by_ns.get(iri[: i + 1])
+            if prefix is not None and iri[i + 1:] and _PN_LOCAL.match(iri[i + 1:]):
+                best = f"{prefix}:{iri[i + 1:]}"
+                break
         if best is None:
             best = _iri(iri)
         else:
@@ -242,7 +254,7 @@ class _Writer:
         while current != _NIL:
             if current[0] != 2 or current in seen or current in self.labels:
                 return None
-            d = self.out.get(current)
+            d = self._peek(current)
             if d is None or len(d) != 2:
                 return None
             first, rest = d.get(_FIRST), d.get(_REST)
@@ -261,7 +273,7 @@ class _Writer:
         return items
 
     def predicate_list(self, subject: Term, depth: int) -> list[str]:
-        d = self.out.pop(subject, None) if self.consume else self.out.get(subject)
+        d = self._take(subject)
         if not d:
             return []
         lines = []
@@ -361,6 +373,306 @@ class _Verbs(dict):
         return verb
 
 
+class _CycleOfBlankNodes(Exception):
+    """Some blank nodes hang only from a cycle of blank nodes: :class:`_StoreWriter` leaves them to :class:`_Writer`."""
+
+
+_OX_NIL = ox.NamedNode(_NIL[1])
+_XSD_STRING, _XSD_INTEGER, _XSD_DECIMAL, _XSD_BOOLEAN = (_XSD + t for t in ("string", "integer", "decimal", "boolean"))
+_Blank = ox.BlankNode
+_Named = ox.NamedNode
+
+
+class _StoreWriter:
+    """The Turtle of :class:`_Writer`, byte for byte, read from an Oxigraph store one subject at a time, so that its
+    memory does not grow with the graph: named subjects come in IRI order, each with the blank nodes written inside
+    it; only the unreferenced blank nodes (sorted by their text) and the shared ones (numbered) are held.
+
+    It works on pyoxigraph's terms as they come (a subject's quads grouped by predicate, each term rendered once
+    while it stays in a bounded cache) instead of converting every term. One case is left to :class:`_Writer`:
+    blank nodes reachable only through a cycle of blank nodes (found when fewer blank subjects were written than
+    the store holds), raised as :class:`_CycleOfBlankNodes`.
+    """
+
+    #: Rendered terms kept for re-use; the cache is emptied past this size so that memory stays bounded.
+    CACHE = 100_000
+
+    def __init__(self, store: ox.Store, prefixes: dict[str, str]) -> None:
+        self.store = store
+        self.pattern = store.quads_for_pattern
+        self.naming = _Writer((), prefixes)  # its name(): prefixed names and the prefixes used
+        self.texts: dict = {}  # IRI -> text
+        self.literals: dict = {}  # literal -> text
+        self.verbs: dict = {}  # predicate IRI -> text
+        self.orders: dict = {}  # the predicates of a subject as read -> in their written order
+        self.labels: dict = {}
+        self.pending: dict = {}  # descriptions read ahead (an RDF list's nodes, shared nodes), written later
+        self.blank_subjects_written = 0
+
+    @property
+    def used(self) -> set[str]:
+        return self.naming.used
+
+    def header(self, prefixes: dict[str, str]) -> str:
+        return self.naming.header(prefixes)
+
+    # -------------------------------------------------------------- reading
+
+    def _fetch(self, node) -> dict:
+        """What ``node`` says across every graph: ``{predicate IRI: object}``, or ``{predicate IRI: [objects]}``
+        when it has several (a triple in several graphs repeats)."""
+        d: dict = {}
+        get = d.get
+        for q in self.pattern(node, None, None, None):
+            p = q.predicate.value
+            cur = get(p)
+            if cur is None:
+                d[p] = q.object
+            elif type(cur) is list:
+                cur.append(q.object)
+            else:
+                d[p] = [cur, q.object]
+        return d
+
+    def _take(self, node) -> dict:
+        """The description of a blank node, read ahead or now; counted as written."""
+        d = self.pending.pop(node, None)
+        if d is None:
+            d = self._fetch(node)
+        if d:
+            self.blank_subjects_written += 1
+        return d
+
+    # -------------------------------------------------------------- terms
+
+    def text(self, o) -> str:
+        """The Turtle text of an IRI or a literal (as :meth:`_Writer.text`); IRIs are kept for re-use (up to
+        :attr:`CACHE` of them), literals only up to a tenth of that (most are met once)."""
+        kind = type(o)
+        if kind is _Named:
+            texts = self.texts
+            if len(texts) > self.CACHE:
+                texts.clear()
+                self.naming.names.clear()
+            found = texts[o] = self.naming.name(o.value)
+            return found
+        if kind is ox.Literal:
+            literals = self.literals
+            if len(literals) > self.CACHE // 10:
+                literals.clear()
+            found = literals[o] = self._literal(o)
+            return found
+        raise InputError(f"cannot export the term {o!r}")
+
+    def _literal(self, o) -> str:
+        lex = o.value
+        lang = o.language
+        if lang:
+            return f'"{_escape(lex)}"@{lang}'
+        dt = o.datatype.value
+        if dt == _XSD_STRING:
+            return f'"{_escape(lex)}"'
+        if dt == _XSD_INTEGER and _INTEGER.match(lex):
+            return lex
+        if dt == _XSD_DECIMAL and _DECIMAL.match(lex):
+            return lex
+        if dt == _XSD_BOOLEAN and lex in ("true", "false"):
+            return lex
+        return f'"{_escape(lex)}"^^{self.naming.name(dt)}'
+
+    def verb(self, iri: str) -> str:
+        """The text of a predicate, made when first written (a prefix counts as used only once in the output)."""
+        found = self.verbs[iri] = "a" if iri == _TYPE[1] else self.naming.name(iri)
+        return found
+
+    def term(self, node, depth: int) -> str:
+        if type(node) is not _Blank:
+            found = self.texts.get(node) or self.literals.get(node)
+            return found if found is not None else self.text(node)
+        label = self.labels.get(node)
+        if label is not None:
+            return label
+        d = self.pending.pop(node, None)
+        if d is None:
+            d = self._fetch(node)
+        if len(d) == 2 and _FIRST[1] in d and _REST[1] in d:
+            items = self.collection(node, d)
+            if items is not None:
+                return "( " + " ".join(self.term(i, depth + 1) for i in items) + " )"
+        if d:
+            self.blank_subjects_written += 1
+        return self.inline(d, depth)
+
+    # -------------------------------------------------------------- structures (as in _Writer)
+
+    def collection(self, node, d: dict) -> list | None:
+        """The items of the well-formed RDF list starting at ``node`` (which says ``d``), or None: then the nodes
+        read after it wait in :attr:`pending`."""
+        items: list = []
+        read: list = []
+        current = node
+        seen: set = set()
+        while True:
+            first, rest = d.get(_FIRST[1]), d.get(_REST[1])
+            if (len(d) != 2 or first is None or rest is None
+                    or type(first) is list and len(set(first)) > 1 or type(rest) is list and len(set(rest)) > 1):
+                break
+            # a node after the first has one triple pointing at it unless it is shared, and shared ones are labelled
+            seen.add(current)
+            items.append(first[0] if type(first) is list else first)
+            current = rest[0] if type(rest) is list else rest
+            if current == _OX_NIL:
+                self.blank_subjects_written += len(seen)
+                return items
+            if type(current) is not _Blank or current in seen or current in self.labels:
+                break
+            d = self.pending.pop(current, None)
+            if d is None:
+                d = self._fetch(current)
+            read.append((current, d))
+        self.pending.update(read)
+        return None
+
+    def predicate_list(self, d: dict, depth: int) -> list[str]:
+        if not d:
+            return []
+        lines = []
+        verbs, texts, literals, term = self.verbs, self.texts, self.literals, self.term
+        if len(d) > 1:
+            read = tuple(d)
+            order = self.orders.get(read)
+            if order is None:
+                if len(self.orders) > self.CACHE // 10:
+                    self.orders.clear()
+                order = self.orders[read] = sorted(read, key=self.rank)
+        else:
+            order = d
+        for p in order:
+            verb = verbs.get(p)
+            if verb is None:
+                verb = self.verb(p)
+            o = d[p]
+            if type(o) is list:
+                objects = list(dict.fromkeys(o))
+                if len(objects) == 1:
+                    o = objects[0]
+            if type(o) is not list:
+                if type(o) is _Named:
+                    text = texts.get(o)
+                elif type(o) is _Blank:
+                    text = term(o, depth + 1)
+                else:
+                    text = literals.get(o)
+                lines.append(f"{verb} {text if text is not None else self.text(o)}")
+                continue
+            rendered = [term(o, 0) for o in sorted((o for o in objects if type(o) is not _Blank), key=from_oxigraph)]
+            rendered += sorted(term(o, depth + 1) for o in objects if type(o) is _Blank)
+            joined = ", ".join(rendered)
+            if len(joined) > 100 or "\n" in joined:
+                joined = (",\n" + "    " * (depth + 2)).join(rendered)
+            lines.append(f"{verb} {joined}")
+        return lines
+
+    def rank(self, iri: str) -> tuple:
+        """``a`` first, then ``rdfs:label``, then by IRI."""
+        return (iri != _TYPE[1], iri != _LABEL[1], iri)
+
+    def inline(self, d: dict, depth: int) -> str:
+        parts = self.predicate_list(d, depth)
+        if not parts:
+            return "[]"
+        pad = "    " * (depth + 1)
+        return "[\n" + pad + (" ;\n" + pad).join(parts) + "\n" + "    " * depth + "]"
+
+    def block(self, head: str, d: dict) -> str:
+        return head + "\n    " + " ;\n    ".join(self.predicate_list(d, 0)) + " .\n"
+
+    # -------------------------------------------------------------- writing
+
+    def _subjects(self) -> tuple[list[str], list, list, int]:
+        """The named subjects in IRI order, the unreferenced blank nodes, the shared ones (more than one triple
+        points at them), and the number of blank subjects."""
+        named: list[str] = []
+        roots: list = []
+        shared: list = []
+        blanks = 0
+        pattern = self.pattern
+        for solution in self.store.query("SELECT DISTINCT ?s { ?s ?p ?o }", use_default_graph_as_union=True):
+            s = solution[0]
+            kind = type(s)
+            if kind is _Named:
+                named.append(s.value)
+                continue
+            if kind is not _Blank:
+                raise InputError(f"cannot export the term {s!r}")
+            blanks += 1
+            pointing = pattern(None, None, s, None)
+            first = next(pointing, None)
+            if first is None:
+                roots.append(s)
+            elif next(pointing, None) is not None:  # several quads: several triples, or one in several graphs
+                if len({(q.subject, q.predicate) for q in pattern(None, None, s, None)}) > 1:
+                    shared.append(s)
+        named.sort()
+        return named, roots, shared, blanks
+
+    def _signature(self, b) -> str:
+        """As :meth:`_Writer._signature`: what a shared node says, its blank objects blanked."""
+        d = self.pending.get(b)
+        if d is None:
+            d = self.pending[b] = self._fetch(b)
+        pairs = {(p, o) for p, objects in d.items() for o in (objects if type(objects) is list else [objects])}
+        return repr(sorted((p, from_oxigraph(o) if type(o) is not _Blank else (2, "")) for p, o in pairs))
+
+    def chunks(self, size: int = 1 << 20) -> Iterator[bytes]:
+        """The Turtle body (without the prefixes, known only once it is written) as UTF-8 pieces of about ``size``
+        bytes."""
+        named, roots, shared, blanks = self._subjects()
+        for b in sorted(shared, key=self._signature):
+            self.labels[b] = f"_:b{len(self.labels)}"
+        batch: list[str] = []
+        length = 0
+        block, name, fetch = self.block, self.naming.name, self._fetch
+        first = True
+        for iri in named:
+            text = block(name(iri), fetch(_Named(iri)))
+            if first:
+                first = False
+            else:
+                batch.append("\n")
+            batch.append(text)
+            length += len(text)
+            if length >= size:
+                yield "".join(batch).encode("utf-8")
+                batch, length = [], 0
+        if batch:
+            yield "".join(batch).encode("utf-8")
+        del named, batch
+        # Unreferenced blank nodes (annotations, inferred statements): placed by their own content. UTF-8 bytes sort
+        # as the text's code points do.
+        take = self._take
+        rendered = [block("[]", take(r)).encode("utf-8") for r in roots]
+        del roots
+        rendered.sort()
+        for b in list(self.labels):  # in the order of their numbers
+            rendered.append(block(self.labels[b], take(b)).encode("utf-8"))
+        if self.blank_subjects_written != blanks:
+            raise _CycleOfBlankNodes()
+        pieces: list[bytes] = []
+        length = 0
+        for text in rendered:
+            if not first:
+                pieces.append(b"\n")
+            first = False
+            pieces.append(text)
+            length += len(text)
+            if length >= size:
+                yield b"".join(pieces)
+                pieces, length = [], 0
+        if pieces:
+            yield b"".join(pieces)
+
+
 def _turtle_writer(data: Graph, prefixes: dict[str, str]) -> _Writer:
     """A writer holding every distinct triple of ``data`` (the union of its graphs)."""
     from .load import ox_store
@@ -386,12 +698,30 @@ def to_turtle(graph: Graph, prefixes: dict[str, str] | None = None) -> str:
 def turtle_chunks(graph: Graph, prefixes: dict[str, str] | None = None, size: int = 1 << 20) -> Iterator[str]:
     """:func:`to_turtle` in pieces of about ``size`` characters, so that a large export is written as it is
     encoded rather than held twice (as text and as bytes)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    for piece in turtle_bytes(graph, prefixes, size):
+        text = decoder.decode(piece)
+        if text:
+            yield text
+
+
+def turtle_bytes(graph: Graph, prefixes: dict[str, str] | None = None, size: int = 1 << 20) -> Iterator[bytes]:
+    """:func:`to_turtle` as UTF-8 pieces of about ``size`` bytes. A graph held by Oxigraph is read one subject at a
+    time (:class:`_StoreWriter`): the writer's memory does not grow with the graph."""
     prefixes = prefixes if prefixes is not None else _prefixes_of(graph)
+    from .load import ox_store
+
+    store = ox_store(graph)
+    if store is not None:
+        streamed = _store_turtle(store, prefixes, size)
+        if streamed is not None:
+            yield from streamed
+            return
     writer = _turtle_writer(graph, prefixes)
     writer.consume = True
     blocks = writer.blocks()
     del writer.out, writer.texts  # what is left once every subject is written
-    yield writer.header(prefixes)
+    yield writer.header(prefixes).encode("utf-8")
     batch: list[str] = []
     length = 0
     for i, block in enumerate(blocks):
@@ -400,10 +730,40 @@ def turtle_chunks(graph: Graph, prefixes: dict[str, str] | None = None, size: in
         batch.append(block)
         length += len(block)
         if length >= size:
-            yield "".join(batch)
+            yield "".join(batch).encode("utf-8")
             batch, length = [], 0
     if batch:
-        yield "".join(batch)
+        yield "".join(batch).encode("utf-8")
+
+
+def _store_turtle(store: ox.Store, prefixes: dict[str, str], size: int) -> Iterator[bytes] | None:
+    """The Turtle of ``store`` written by :class:`_StoreWriter` (the body spooled to a temporary file, since the
+    prefixes it uses come first), or None when it holds a cycle of blank nodes."""
+    import tempfile
+
+    writer = _StoreWriter(store, prefixes)
+    spool = tempfile.TemporaryFile()
+    try:
+        for chunk in writer.chunks(size):
+            spool.write(chunk)
+    except _CycleOfBlankNodes:
+        spool.close()
+        return None
+    except BaseException:
+        spool.close()
+        raise
+    return _spooled(writer.header(prefixes).encode("utf-8"), spool, size)
+
+
+def _spooled(header: bytes, spool, size: int) -> Iterator[bytes]:
+    with spool:
+        yield header
+        spool.seek(0)
+        while True:
+            data = spool.read(size)
+            if not data:
+                break
+            yield data
 
 
 def turtle_of_triples(triples: Iterable[Triple], prefixes: dict[str, str]) -> str:
@@ -521,7 +881,7 @@ def serialize(data: Dataset | Graph, fmt: str = "turtle") -> bytes:
     if fmt == "nquads":
         return to_nquads(data).encode("utf-8")
     if fmt == "turtle":
-        return b"".join(chunk.encode("utf-8") for chunk in turtle_chunks(data))
+        return b"".join(turtle_bytes(data))
     if fmt == "nt":
         return to_ntriples(data).encode("utf-8")
     graph = _canonical_graph(data)
@@ -606,7 +966,7 @@ def export(data: Dataset | Graph, path: Path | str, fmt: str | None = None) -> P
         by_suffix = {suffix: name for name, suffix in FORMATS.items()}
         fmt = by_suffix.get(path.suffix, "turtle")
     if fmt == "turtle":  # written as it is encoded: a large graph is never held as one string and its bytes
-        return write_atomic(path, (chunk.encode("utf-8") for chunk in turtle_chunks(data)))
+        return write_atomic(path, turtle_bytes(data))
     return write_atomic(path, serialize(data, fmt))
 
 
