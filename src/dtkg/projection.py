@@ -37,12 +37,31 @@ from typing import Any
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS
+from rdflib import namespace as _rdflib_namespaces
+from rdflib.namespace import FOAF, OWL, PROV, SH
 from rdflib.term import Node
 
+from . import namespaces as _dtkg_namespaces
 from .errors import InputError
 from .labels import anchor_of, anchor_steps, label_of, short_name, term_label
-from .namespaces import DTKG, IGEO, OA, ORG, SCHEMA
+from .namespaces import IGEO
+
+
+class _Terms:
+    """A namespace whose terms are made once: ``SCHEMA.value`` on an rdflib namespace builds a new ``URIRef`` on
+    every access, and describing a view asks for the same few terms hundreds of thousands of times."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+DCTERMS, RDF, RDFS, SKOS = (_Terms(getattr(_rdflib_namespaces, n)) for n in ("DCTERMS", "RDF", "RDFS", "SKOS"))
+DTKG, OA, ORG, SCHEMA = (_Terms(getattr(_dtkg_namespaces, n)) for n in ("DTKG", "OA", "ORG", "SCHEMA"))
 from .styles import link_kind, node_types
 from .summary import format_amount
 
@@ -91,7 +110,7 @@ _SKIPPED_PREDICATES = frozenset({
     RDF.type, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object, RDFS.subClassOf, RDFS.subPropertyOf,
     RDFS.domain, RDFS.range,
 })
-_SKIPPED_NAMESPACES = (str(OA), str(SH), str(OWL))
+_SKIPPED_NAMESPACES = (str(_dtkg_namespaces.OA), str(SH), str(OWL))
 # Literal properties that name a resource: they make its label, not its facts.
 _NAME_PREDICATES = frozenset({RDFS.label, SKOS.prefLabel, SCHEMA.name, FOAF.name, FOAF.givenName, FOAF.familyName})
 
