@@ -229,7 +229,7 @@ def network_view(data: Graph, *, projection: str | None = None, focus: str | Non
         raise InputError("--depth needs --focus (the node to start from)")
     if projection is not None and projection not in PROJECTIONS:
         raise InputError(f"unknown projection {projection!r}; choose one of {', '.join(PROJECTIONS)}")
-    context = plain_graph(data)
+    context = view_graph(data)
     if query is not None:
         g = construct_view(data, query, projection or "full", context=context)
     else:
