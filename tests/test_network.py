@@ -269,6 +269,30 @@ def test_large_views_estimate_betweenness_within_a_budget():
     assert all(0.0 <= g.nodes[n]["betweenness"] <= 1.0 for n in g)
 
 
+
+def test_very_large_views_find_communities_by_label_propagation(monkeypatch):
+    """Above LOUVAIN_MAX_NODES, communities come from seeded label propagation: every node is numbered, 0 is the
+    largest community, linked nodes mostly share one, the numbers are the same from run to run, and the view says
+    how they were found. Below, Louvain's communities are unchanged (and the view says nothing)."""
+    import dtkg.analysis as analysis
+
+    g = synthetic_network(1500)
+    u = analysis.undirected(g)
+    louvain = analysis.communities(u)
+    assert analysis.communities(u, louvain_max=u.number_of_nodes()) == louvain
+    propagated = analysis.communities(u, louvain_max=1000)
+    assert propagated != louvain and set(propagated) == set(u)
+    sizes = Counter(propagated.values())
+    assert set(sizes) == set(range(len(sizes))) and sizes[0] == max(sizes.values())
+    assert sum(propagated[a] == propagated[b] for a, b in u.edges()) > u.number_of_edges() / 2
+    assert analysis.communities(u, louvain_max=1000) == propagated
+    assert "community_method" not in analyse(g).graph
+    monkeypatch.setattr(analysis, "LOUVAIN_MAX_NODES", 1000)
+    a = analyse(g)
+    assert a.graph["community_method"] == "label propagation"
+    assert dict(a.nodes(data="community")) == propagated and a.graph["communities"] == len(sizes)
+
+
 # ---------------------------------------------------------------------------------------------- Gephi
 
 

@@ -37,12 +37,31 @@ from typing import Any
 
 import networkx as nx
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SH, SKOS
+from rdflib import namespace as _rdflib_namespaces
+from rdflib.namespace import FOAF, OWL, PROV, SH
 from rdflib.term import Node
 
+from . import namespaces as _dtkg_namespaces
 from .errors import InputError
 from .labels import anchor_of, anchor_steps, label_of, short_name, term_label
-from .namespaces import DTKG, IGEO, OA, ORG, SCHEMA
+from .namespaces import IGEO
+
+
+class _Terms:
+    """A namespace whose terms are made once: ``SCHEMA.value`` on an rdflib namespace builds a new ``URIRef`` on
+    every access, and describing a view asks for the same few terms hundreds of thousands of times."""
+
+    def __init__(self, namespace: Any) -> None:
+        self._namespace = namespace
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+
+DCTERMS, RDF, RDFS, SKOS = (_Terms(getattr(_rdflib_namespaces, n)) for n in ("DCTERMS", "RDF", "RDFS", "SKOS"))
+DTKG, OA, ORG, SCHEMA = (_Terms(getattr(_dtkg_namespaces, n)) for n in ("DTKG", "OA", "ORG", "SCHEMA"))
 from .styles import link_kind, node_types
 from .summary import format_amount
 
@@ -91,7 +110,7 @@ _SKIPPED_PREDICATES = frozenset({
     RDF.type, PROV.wasDerivedFrom, RDF.subject, RDF.predicate, RDF.object, RDFS.subClassOf, RDFS.subPropertyOf,
     RDFS.domain, RDFS.range,
 })
-_SKIPPED_NAMESPACES = (str(OA), str(SH), str(OWL))
+_SKIPPED_NAMESPACES = (str(_dtkg_namespaces.OA), str(SH), str(OWL))
 # Literal properties that name a resource: they make its label, not its facts.
 _NAME_PREDICATES = frozenset({RDFS.label, SKOS.prefLabel, SCHEMA.name, FOAF.name, FOAF.givenName, FOAF.familyName})
 
@@ -152,6 +171,8 @@ class _Describer:
         self.machinery = _machinery(context)
         self._types: dict[Node, str] = {}
         self._labels: dict[Node, str] = {}
+        self._short: dict[Node, str] = {}
+        self._names: dict[Node, str] = {}
         self._ids: dict[Node, str] = {}
         self._used_ids: set[str] = set()
 
@@ -159,6 +180,21 @@ class _Describer:
         if node not in self._types:
             self._types[node] = node_type(self.g, node)
         return self._types[node]
+
+    def short(self, term: Node) -> str:
+        """:func:`dtkg.labels.short_name` of ``term``, computed once per term (predicates and classes recur on
+        most resources)."""
+        name = self._short.get(term)
+        if name is None:
+            name = self._short[term] = short_name(self.g, term)
+        return name
+
+    def name(self, predicate: URIRef) -> str:
+        """:func:`predicate_label` of ``predicate``, computed once per predicate."""
+        name = self._names.get(predicate)
+        if name is None:
+            name = self._names[predicate] = predicate_label(self.g, predicate)
+        return name
 
     def label(self, node: Node) -> str:
         if node not in self._labels:
@@ -172,7 +208,7 @@ class _Describer:
         if isinstance(node, BNode):
             anchor, steps = anchor_steps(self.g, node)
             if anchor is not node:
-                path = " / ".join(predicate_label(self.g, s) if isinstance(s, URIRef) else s for s in steps)
+                path = " / ".join(self.name(s) if isinstance(s, URIRef) else s for s in steps)
                 return f"{label_of(self.g, anchor)} → {path}"
             kinds = sorted(term_label(self.g, t) for t in self.g.objects(node, RDF.type))
             return kinds[0] if kinds else "(nœud anonyme)"
@@ -221,11 +257,11 @@ class _Describer:
         facts = []
         for p, values in by_predicate.items():
             french = [v for v in values if v.language == "fr"] or [v for v in values if not v.language] or values
-            name = predicate_label(self.g, p)
+            name = self.name(p)
             facts.extend((name, str(v)) for v in sorted(french))
         amount = self.amount(node) if self.type(node) == "grant" else None
         if amount is not None:
-            facts.append((predicate_label(self.g, SCHEMA.amount), format_amount(*amount)))
+            facts.append((self.name(SCHEMA.amount), format_amount(*amount)))
         facts.sort()
         return facts + self.inferred.get(node, [])
 
@@ -235,7 +271,7 @@ class _Describer:
         if isinstance(node, Literal):
             return str(node)
         if isinstance(node, BNode) and self.amount(node) is None:
-            parts = [f"{predicate_label(self.g, p)} : {self.label(o) if not isinstance(o, Literal) else o}"
+            parts = [f"{self.name(p)} : {self.label(o) if not isinstance(o, Literal) else o}"
                      for p, o in sorted(self.g.predicate_objects(node)) if not _skipped(p)]
             kinds = sorted(term_label(self.g, t) for t in self.g.objects(node, RDF.type))
             return (kinds[0] + " " if kinds else "") + "(" + " ; ".join(parts) + ")"
@@ -248,10 +284,10 @@ class _Describer:
             "iri": str(node) if isinstance(node, URIRef) else self.node_id(node),
             "label": self.label(node),
             "type": self.type(node),
-            "rdf_types": sorted(short_name(self.g, t) for t in self.g.objects(node, RDF.type)),
+            "rdf_types": sorted(self.short(t) for t in self.g.objects(node, RDF.type)),
             "facts": self.literal_facts(node),
             "quotes": list(self.quotes.get(node, [])),
-            "short": short_name(self.g, node) if isinstance(node, URIRef) else self.node_id(node),
+            "short": self.short(node) if isinstance(node, URIRef) else self.node_id(node),
         }
         if attrs["type"] in ("grant", "amount"):
             amount = self.amount(node)
@@ -312,9 +348,8 @@ def to_networkx(graph: Graph, projection: str = "actors", *, context: Graph | No
         for node in resources:
             out.add_node(d.node_id(node), **d.node_attrs(node))
         for s, p, o in links:
-            out.add_edge(d.node_id(s), d.node_id(o), key=short_name(ctx, p), predicate=str(p),
-                         label=predicate_label(ctx, p), kind="link", link_kind=link_kind(p),
-                         weight=1.0)
+            out.add_edge(d.node_id(s), d.node_id(o), key=d.short(p), predicate=str(p),
+                         label=d.name(p), kind="link", link_kind=link_kind(p), weight=1.0)
         return _in_order(out)
     return _in_order(_actors(out, links, resources, d))
 
@@ -359,15 +394,14 @@ def _actors(out: nx.MultiDiGraph, links: list[tuple[Node, URIRef, Node]], resour
         if node not in kept:
             continue
         attrs = d.node_attrs(node)
-        extra = [(predicate_label(ctx, p), d.value_text(o)) for p, o in outgoing.get(node, [])
+        extra = [(d.name(p), d.value_text(o)) for p, o in outgoing.get(node, [])
                  if o not in kept and o not in collapsed]
         attrs["facts"] = attrs["facts"] + sorted(set(extra))
         out.add_node(d.node_id(node), **attrs)
     for s, p, o in links:
         if s in kept and o in kept:
-            out.add_edge(d.node_id(s), d.node_id(o), key=short_name(ctx, p), predicate=str(p),
-                         label=predicate_label(ctx, p), kind="link", link_kind=link_kind(p),
-                         weight=1.0)
+            out.add_edge(d.node_id(s), d.node_id(o), key=d.short(p), predicate=str(p),
+                         label=d.name(p), kind="link", link_kind=link_kind(p), weight=1.0)
     for resource in collapsed:
         _add_collapsed(out, resource, kept, outgoing, d, merged.get(resource, []))
     return out
@@ -414,7 +448,7 @@ def _add_collapsed(out: nx.MultiDiGraph, resource: Node, kept: set[Node],
             out.add_node(d.node_id(end), **d.node_attrs(end))
             kept.add(end)
     facts = [("ressource", d.label(resource))] + d.literal_facts(resource)
-    facts += sorted({(predicate_label(ctx, p), d.value_text(o)) for p, o in outgoing.get(resource, [])
+    facts += sorted({(d.name(p), d.value_text(o)) for p, o in outgoing.get(resource, [])
                      if p not in ends})
     attrs: dict = {"predicate": str(SCHEMA.MonetaryGrant if kind == "grant" else ORG.Membership),
                    "kind": kind, "resource": str(resource), "facts": facts,

@@ -337,11 +337,11 @@ def view(data, output: Path | str, *, projection: str | None = None, focus: str 
 
 def write_standard_views(data, out_dir: Path | str) -> list[Path]:
     """The views ``dtkg build`` writes: ``network.html`` (actors) and ``network-full.html`` (full projection)."""
-    from .network import plain_graph, to_networkx
+    from .network import to_networkx, view_graph
     from .territory.views import hidden_territories
 
     out = Path(out_dir)
-    graph = plain_graph(data)
+    graph = view_graph(data)
     hidden = hidden_territories(graph)  # once for both projections
     return [write_view(to_networkx(graph, "actors", hidden=hidden), out / "network.html"),
             write_view(to_networkx(graph, "full", hidden=hidden), out / "network-full.html")]
