@@ -28,9 +28,6 @@ from .namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, data_prefixes
 from .resources import ontology_file, seed_data_dir
 from .terms import plain, to_rdflib, triples_to_store
 
-#: The rdflib term for an Oxigraph term (see :mod:`dtkg.terms`); the name callers of this module know.
-from_ox = to_rdflib
-
 #: File endings read as RDF, with their Oxigraph format.
 RDF_FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE, ".trig": ox.RdfFormat.TRIG, ".nt": ox.RdfFormat.N_TRIPLES,
@@ -133,8 +130,9 @@ def parse_file(path: Path, *, base: str = DEFAULT_BASE) -> Dataset:
     and problem. Turtle and N-Triples land in the default graph; TriG and N-Quads keep their named graphs."""
     ds = Dataset()
     for quad in _rebased(parse_quads(path), base):
-        graph = DATASET_DEFAULT_GRAPH_ID if isinstance(quad.graph_name, ox.DefaultGraph) else from_ox(quad.graph_name)
-        ds.graph(graph).add((from_ox(quad.subject), from_ox(quad.predicate), from_ox(quad.object)))
+        graph = (DATASET_DEFAULT_GRAPH_ID if isinstance(quad.graph_name, ox.DefaultGraph)
+                 else to_rdflib(quad.graph_name))
+        ds.graph(graph).add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
     return ds
 
 
@@ -262,7 +260,7 @@ def add_file(ds: Dataset, path: Path, name: URIRef, *, base: str = DEFAULT_BASE)
         store.bulk_extend(quads)
         return len(quads)
     for q in quads:
-        ds.graph(from_ox(q.graph_name)).add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        ds.graph(to_rdflib(q.graph_name)).add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     return len(quads)
 
 
@@ -343,7 +341,7 @@ def union_graph(ds: Dataset | Graph) -> Graph:
     store = ox_store(ds)
     if store is not None:
         for q in store:
-            g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+            g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
         return g
     for triple in ds.triples((None, None, None)):
         g.add(triple)

@@ -12,8 +12,9 @@ from rdflib import Graph, Literal
 from rdflib.term import Node
 
 from .identifiers import siren_is_valid
-from .load import from_ox, ox_store
+from .load import ox_store
 from .namespaces import DTKG, OA
+from .terms import to_rdflib
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _select(graph: Graph, query: str) -> Iterator[tuple[Node | None, ...]]:
     result = store.query(query, use_default_graph_as_union=True)
     names = [v.value for v in result.variables]
     for row in result:
-        yield tuple(from_ox(row[name]) if row[name] is not None else None for name in names)
+        yield tuple(to_rdflib(row[name]) if row[name] is not None else None for name in names)
 
 
 def check_sources(graph: Graph, folders: Iterable[Path]) -> Iterator[SourceProblem]:
@@ -109,7 +110,7 @@ def check_identifiers(graph: Graph) -> Iterator[SourceProblem]:
     if store is None:
         rows = [(o, siren) for o, siren in graph.query(_SIRENS) if not siren_is_valid(str(siren))]
     else:  # 7 000 SIRENs at 1M triples: only the failing ones become rdflib terms
-        rows = [(from_ox(r["o"]), from_ox(r["siren"])) for r in store.query(_SIRENS, use_default_graph_as_union=True)
-                if not siren_is_valid(r["siren"].value)]
+        rows = [(to_rdflib(r["o"]), to_rdflib(r["siren"]))
+                for r in store.query(_SIRENS, use_default_graph_as_union=True) if not siren_is_valid(r["siren"].value)]
     for org, siren in sorted(rows, key=lambda r: (str(r[0]), str(r[1]))):
         yield SourceProblem(org, DTKG.siren, f"SIREN {siren} fails the Luhn checksum", siren)

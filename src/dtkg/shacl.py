@@ -73,15 +73,15 @@ class Compiled:
 
     def run(self, store: ox.Store) -> list[Result]:
         """Run every check on ``store`` (its union of graphs) and return the violations."""
-        from .load import from_ox
+        from .terms import to_rdflib
 
         results: list[Result] = []
         closures: dict[str, str] = {}
         for check in self.checks:
             query = _expand_closures(check.query, store, closures)
             for row in store.query(query, use_default_graph_as_union=True):
-                focus = from_ox(row["this"])
-                value = from_ox(row["value"]) if check.has_value and row["value"] is not None else None
+                focus = to_rdflib(row["this"])
+                value = to_rdflib(row["value"]) if check.has_value and row["value"] is not None else None
                 message = check.message
                 for var in check.template_vars:
                     term = row[var]

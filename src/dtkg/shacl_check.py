@@ -308,7 +308,7 @@ def _report_graph(report: str, data: Callable[[], str]) -> Graph:
     is dropped. (Checked by the tests against pyshacl on dtkg's shapes and on the W3C suite.) ``data`` gives the
     data text, read only when a result names a blank node of the data.
     """
-    from .load import from_ox
+    from .terms import to_rdflib
 
     labels: list[str] | None = None
     parsed = list(ox.parse(report.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES))
@@ -332,7 +332,7 @@ def _report_graph(report: str, data: Callable[[], str]) -> Graph:
                     raise RuntimeError(f"blank node _:{t.value} of the validation report is not in the data")
                 return BNode(labels[index])
             return BNode("report_" + t.value)
-        return from_ox(t)
+        return to_rdflib(t)
 
     g = Graph()
     with literal_forms_kept():
@@ -414,7 +414,7 @@ class _SparqlResult:
 
 
 def _run_sparql(constraints: list[tuple[Node, Node]], shapes: Graph, store: ox.Store) -> list[_SparqlResult]:
-    from .load import from_ox
+    from .terms import to_rdflib
 
     compiler = _Compiler(shapes)
     closures: dict[str, str] = {}
@@ -432,7 +432,7 @@ def _run_sparql(constraints: list[tuple[Node, Node]], shapes: Graph, store: ox.S
                 term = row[var]
                 message = message.replace("{?" + var + "}", term.value if term is not None else "")
                 message = message.replace("{$" + var + "}", term.value if term is not None else "")
-            found.append(_SparqlResult(from_ox(row["this"]), shape, constraint, severity, message))
+            found.append(_SparqlResult(to_rdflib(row["this"]), shape, constraint, severity, message))
     return found
 
 

@@ -14,9 +14,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from ..identifiers import (  # noqa: F401  (luhn_ok, siret_is_valid: re-exported)
+from ..identifiers import (  # noqa: F401  (siret_is_valid: re-exported)
     insee_commune_is_valid,
-    luhn_ok,
     rna_is_valid,
     siren_is_valid,
     siret_is_valid,

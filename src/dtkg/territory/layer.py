@@ -171,8 +171,8 @@ def _add_full(ds: Dataset, store: ox.Store | None, target: ox.NamedNode, base: s
 def _add_rdflib(ds: Dataset, quads, target: ox.NamedNode) -> None:
     from rdflib import URIRef
 
-    from ..load import from_ox
+    from ..terms import to_rdflib
 
     g = ds.graph(URIRef(target.value))
     for q in quads:
-        g.add((from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)))
+        g.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))

@@ -79,7 +79,7 @@ def visible_union(store) -> Graph:
     never copied into rdflib."""
     import pyoxigraph as ox
 
-    from ..load import from_ox
+    from ..terms import to_rdflib
 
     classes = {ox.NamedNode(str(c)) for c in TERRITORY_CLASSES}
     rdf_type = ox.NamedNode(str(RDF.type))
@@ -100,5 +100,5 @@ def visible_union(store) -> Graph:
     terms: dict = {}  # each term converted once: predicates, classes and linked resources recur on many triples
     for s, p, o in triples:
         if s not in hidden and o not in hidden:
-            g.add(tuple(terms[t] if t in terms else terms.setdefault(t, from_ox(t)) for t in (s, p, o)))
+            g.add(tuple(terms[t] if t in terms else terms.setdefault(t, to_rdflib(t)) for t in (s, p, o)))
     return g
