@@ -136,7 +136,7 @@ class People(FinderState):
                 used_roles.add(r_start)
                 self.add_role(pm.key, org, ROLE_RE.match(text, r_start).group(0), deleg, (r_start, pm.end))
                 continue
-            led = re.search(rf"\b(présidée?|dirigée?|animée?|coordonnée?)\s+par\s*$", text[max(0, pm.start - 40):pm.start])
+            led = re.search(r"\b(présidée?|dirigée?|animée?|coordonnée?)\s+par\s*$", text[max(0, pm.start - 40):pm.start])
             if led:
                 pos = max(0, pm.start - 40) + led.start()
                 stop = 0  # the start of the sentence, as punctuation gives it (the parser may cut it short)
@@ -203,9 +203,9 @@ class People(FinderState):
             prep = re.search(rf"\s*(?:\b(?:de la|de l{AP}|du|des|de)\s*|\bd{AP}\s*)$", between)
             deleg = between[:prep.start()] if prep else between
             deleg = deleg.strip(" ,")
-            if strict and deleg and not re.match(rf"^(?:au|à|aux|en charge|chargée?|délégué)", deleg):
+            if strict and deleg and not re.match(r"^(?:au|à|aux|en charge|chargée?|délégué)", deleg):
                 continue
-            if deleg and not re.match(rf"^(?:au|à|aux|en charge|chargée?|délégué|déléguée)\b", deleg):
+            if deleg and not re.match(r"^(?:au|à|aux|en charge|chargée?|délégué|déléguée)\b", deleg):
                 if len(deleg) > 3:
                     continue
                 deleg = ""
