@@ -7,6 +7,7 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rdflib import BNode, Graph, URIRef
 from rdflib.term import Node
@@ -19,6 +20,9 @@ from .common import output_prefixes
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .terms import DCTERMS, DTKG, IGEO, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, lit
 from .values import OrgId, decimal_lexical, normalise_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .report import Report
 
 #: RFC 7111 (URI fragment identifiers for text/csv): what a row selector (``row=12``) conforms to.
 RFC7111 = URIRef("http://tools.ietf.org/rfc/rfc7111")
@@ -395,3 +399,15 @@ class Builder:
 
 
 __all__ = ["Builder", "Iris", "RFC7111", "blank", "blank_tuple"]
+
+
+class RowWriter:
+    """What a format's row writer starts from: the import's builder (and its reconciler), the IRI of the source
+    document every fact points back to, and the report that notes what a row could not say."""
+
+    def __init__(self, builder: Builder, source: URIRef, report: "Report", file: str) -> None:
+        self.b = builder
+        self.r = builder.r
+        self.source = source
+        self.report = report
+        self.file = file

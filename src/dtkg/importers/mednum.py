@@ -23,12 +23,11 @@ from typing import Any
 from rdflib import URIRef
 
 from ..namespaces import DEFAULT_BASE
-from .builder import Builder, blank
+from .builder import RowWriter, blank
 from .csv_import import CsvImport, InputFile, open_csv_import
 from .outputs import ImportChoices, ImportResult
 from .reconcile import Reconciler
 from .registry import run_import
-from .report import Report
 from .rows import RowContext
 from .running import Conversion, RowConverter
 from .specs import load_format
@@ -142,13 +141,8 @@ def _services(text: str) -> list[str]:
     return values
 
 
-class _MednumWriter:
-    def __init__(self, builder: Builder, source: URIRef, report: Report, file: str) -> None:
-        self.b = builder
-        self.r = builder.r
-        self.source = source
-        self.report = report
-        self.file = file
+class _MednumWriter(RowWriter):
+    """Turns checked rows into places, their organisations and services."""
 
     def write(self, m: MednumRow) -> None:
         b, add, src, known = self.b, self.b.add, self.source, self.b.known

@@ -31,7 +31,7 @@ from rdflib import URIRef
 
 from ..namespaces import DEFAULT_BASE
 from ..summary import format_amount
-from .builder import T_DCTERMS, T_DTKG, T_PROV, T_RDF, T_RDFS, T_SCHEMA, Builder, blank_tuple
+from .builder import T_DCTERMS, T_DTKG, T_PROV, T_RDF, T_RDFS, T_SCHEMA, Builder, RowWriter, blank_tuple
 from .csv_import import CsvImport, InputFile, open_csv_import
 from .outputs import ImportChoices, ImportResult
 from .quirks import case_only_difference, note_encoding
@@ -236,15 +236,11 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
-class _ScdlWriter:
+class _ScdlWriter(RowWriter):
     """Turns checked rows into triples."""
 
     def __init__(self, builder: Builder, source: URIRef, report: Report, file: str) -> None:
-        self.b = builder
-        self.r = builder.r
-        self.source = source
-        self.report = report
-        self.file = file
+        super().__init__(builder, source, report, file)
         self.seen_keys: dict[str, int] = {}
         self.wholes: set[URIRef] = set()
         self.natures: dict[str, tuple] = {}  # the concept of each nature of aid, in tuple form
