@@ -137,37 +137,18 @@ class _Writer:
 
     def add_store(self, store: ox.Store, graph: ox.NamedNode | ox.DefaultGraph | None = None) -> None:
         """Add the triples of ``store`` (of one graph, or of all): :meth:`add_all` read straight from Oxigraph,
-        each distinct term converted once."""
-        out, incoming = self.out, self.incoming
+        each distinct term converted once. (The Turtle of a whole store is streamed by :func:`turtle_bytes`; this
+        serves TriG, one writer per graph, and graphs with blank-node cycles.)"""
         cache: dict = {}
         get = cache.get
-        for s, p, o, _ in store.quads_for_pattern(None, None, None, graph):
-            ts = get(s)
-            if ts is None:
-                ts = cache[s] = from_oxigraph(s)
-            tp = get(p)
-            if tp is None:
-                tp = cache[p] = from_oxigraph(p)
-            to = get(o)
-            if to is None:
-                to = cache[o] = from_oxigraph(o)
-            d = out.get(ts)
-            if d is None:
-                out[ts] = {tp: to}
-            else:
-                cur = d.get(tp)
-                if cur is None:
-                    d[tp] = to
-                elif type(cur) is set:
-                    if to in cur:
-                        continue
-                    cur.add(to)
-                elif cur == to:
-                    continue
-                else:
-                    d[tp] = {cur, to}
-            if to[0] == 2:
-                incoming[to] = incoming.get(to, 0) + 1
+
+        def term(t: ox.NamedNode | ox.BlankNode | ox.Literal) -> Term:
+            converted = get(t)
+            if converted is None:
+                converted = cache[t] = from_oxigraph(t)
+            return converted
+
+        self.add_all((term(s), term(p), term(o)) for s, p, o, _ in store.quads_for_pattern(None, None, None, graph))
 
     def pairs(self, subject: Term) -> list[tuple[Term, Term]]:
         """The (predicate, object) pairs of ``subject``."""
@@ -630,47 +611,42 @@ class _StoreWriter:
         named, roots, shared, blanks = self._subjects()
         for b in sorted(shared, key=self._signature):
             self.labels[b] = f"_:b{len(self.labels)}"
-        batch: list[str] = []
-        length = 0
-        block, name, fetch = self.block, self.naming.name, self._fetch
-        first = True
-        for iri in named:
-            text = block(name(iri), fetch(_Named(iri)))
-            if first:
-                first = False
-            else:
-                batch.append("\n")
-            batch.append(text)
-            length += len(text)
-            if length >= size:
-                yield "".join(batch).encode("utf-8")
-                batch, length = [], 0
-        if batch:
+        block, name, fetch, take = self.block, self.naming.name, self._fetch, self._take
+
+        def texts() -> Iterator[str]:
+            nonlocal named, roots
+            for iri in named:
+                yield block(name(iri), fetch(_Named(iri)))
+            named = None
+            # Unreferenced blank nodes (annotations, inferred statements): placed by their own content (code point
+            # order, which is also the order of their UTF-8 bytes).
+            rendered = sorted(block("[]", take(r)) for r in roots)
+            roots = None
+            yield from rendered
+            del rendered
+            for b in list(self.labels):  # in the order of their numbers
+                yield block(self.labels[b], take(b))
+            if self.blank_subjects_written != blanks:
+                raise _CycleOfBlankNodes()
+
+        return _pieces(texts(), size)
+
+
+def _pieces(blocks: Iterable[str], size: int) -> Iterator[bytes]:
+    """``blocks`` separated by blank lines, as UTF-8 pieces of about ``size`` bytes: written as they are rendered,
+    never held whole."""
+    batch: list[str] = []
+    length = 0
+    for i, text in enumerate(blocks):
+        if i:
+            batch.append("\n")
+        batch.append(text)
+        length += len(text)
+        if length >= size:
             yield "".join(batch).encode("utf-8")
-        del named, batch
-        # Unreferenced blank nodes (annotations, inferred statements): placed by their own content. UTF-8 bytes sort
-        # as the text's code points do.
-        take = self._take
-        rendered = [block("[]", take(r)).encode("utf-8") for r in roots]
-        del roots
-        rendered.sort()
-        for b in list(self.labels):  # in the order of their numbers
-            rendered.append(block(self.labels[b], take(b)).encode("utf-8"))
-        if self.blank_subjects_written != blanks:
-            raise _CycleOfBlankNodes()
-        pieces: list[bytes] = []
-        length = 0
-        for text in rendered:
-            if not first:
-                pieces.append(b"\n")
-            first = False
-            pieces.append(text)
-            length += len(text)
-            if length >= size:
-                yield b"".join(pieces)
-                pieces, length = [], 0
-        if pieces:
-            yield b"".join(pieces)
+            batch, length = [], 0
+    if batch:
+        yield "".join(batch).encode("utf-8")
 
 
 def _turtle_writer(data: Graph, prefixes: dict[str, str]) -> _Writer:
@@ -722,18 +698,7 @@ def turtle_bytes(graph: Graph, prefixes: dict[str, str] | None = None, size: int
     blocks = writer.blocks()
     del writer.out, writer.texts  # what is left once every subject is written
     yield writer.header(prefixes).encode("utf-8")
-    batch: list[str] = []
-    length = 0
-    for i, block in enumerate(blocks):
-        if i:
-            batch.append("\n")
-        batch.append(block)
-        length += len(block)
-        if length >= size:
-            yield "".join(batch).encode("utf-8")
-            batch, length = [], 0
-    if batch:
-        yield "".join(batch).encode("utf-8")
+    yield from _pieces(blocks, size)
 
 
 def _store_turtle(store: ox.Store, prefixes: dict[str, str], size: int) -> Iterator[bytes] | None:
