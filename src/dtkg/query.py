@@ -26,8 +26,8 @@ from rdflib.term import Node
 from .errors import DtkgError, InputError
 from .writers import to_turtle
 from .labels import short_name
-from .sparql_safety import safety_problem
-from .sparql_text import bind_values, term_text
+from .sparql_safety import MAX_QUERY_LENGTH, is_one_term, safety_problem
+from .sparql_text import place_values, term_text
 from .resources import queries_dir
 
 #: Result formats for SELECT and ASK queries. CONSTRUCT and DESCRIBE always give Turtle.
@@ -186,6 +186,35 @@ def _safety_problem(text: str) -> tuple[str, str] | None:
     return safety_problem(text)
 
 
+#: What stands for every parameter in the text whose safety verdict is kept per query shape (see :func:`bound_text`).
+_PLACEHOLDER = URIRef("urn:dtkg:parameter")
+
+
+def bound_text(query: str, bindings: Mapping[str, Node]) -> str:
+    """``query`` with ``bindings`` written as ``VALUES`` blocks (see :func:`dtkg.sparql_text.place_values`), checked
+    as the engine will read it (:func:`check_query`).
+
+    The verdict is kept per shape: each value is written by an escaping serialiser and, when it reads as one literal
+    or IRI however an engine reads escapes (:func:`dtkg.sparql_safety.is_one_term`), the text has the verdict of the
+    same text with a placeholder IRI in its place, kept from the first call; otherwise (or when the text is too long)
+    the whole text is checked again. A new value thus costs no new reading of the query."""
+    text = place_values(query, bindings)
+    if text is query:
+        return text
+    if len(text) <= MAX_QUERY_LENGTH and all(_one_term(term_text(term)) for term in bindings.values()):
+        problem = _safety_problem(place_values(query, dict.fromkeys(bindings, _PLACEHOLDER)))
+    else:
+        problem = safety_problem(text)
+    if problem is not None:
+        raise InputError(problem[1])
+    return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _one_term(text: str) -> bool:
+    return is_one_term(text)
+
+
 @contextmanager
 def deep_recursion(limit: int = 20000) -> Iterator[None]:
     """Let rdflib's recursive-descent parser (the memory engine) reach :data:`~dtkg.sparql_safety.MAX_DEPTH` levels
@@ -233,10 +262,8 @@ def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[st
     store = ox_store(graph)
     if store is not None and (not bindings or _substitutable(query, frozenset(bindings))):
         text, substitutions = query, bindings  # checked above, and the same text for every value
-    else:  # the memory engine, or a parameter Oxigraph cannot take as a substitution: a VALUES block
-        text, substitutions = bind_values(query, bindings), {}
-        if text is not query:
-            check_query(text)  # the text the engine will read, parameters included
+    else:  # the memory engine, or a parameter Oxigraph cannot take as a substitution: VALUES blocks
+        text, substitutions = bound_text(query, bindings), {}
 
     def evaluate() -> Result:
         try:
