@@ -123,6 +123,7 @@ SLOW_FILES = {"test_extract.py", "test_determinism.py"}  # determinism: two expo
 #: machine under a load of about 13, that is about 1 s on an idle one: together they made the quick loop
 #: miss its minute. Parametrised tests are listed once, by their function.
 SLOW_TESTS = {
+    "test_query_values.py::test_saved_queries_answer_the_same_with_the_inner_blocks",
     "test_cli.py::test_build_and_validate_say_the_same_count_and_build_says_it_wrote_the_store",
     "test_cli.py::test_build_writes_the_graph_and_prints_a_summary",
     "test_cli.py::test_export_to_stdout_and_file",
