@@ -80,3 +80,66 @@ def test_the_verdict_is_the_same_for_every_value_and_tricky_values_are_read_agai
     assert not is_one_term('"a" } SERVICE <x> { "b"')
     with pytest.raises(InputError, match="NUL"):
         bound_text(query, {"v": Literal("a\x00b")})
+
+
+def _reference(term):
+    """An Oxigraph term as rdflib's own constructors build it."""
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def _attributes(term):
+    return (type(term), str(term), getattr(term, "language", None), getattr(term, "datatype", None),
+            getattr(term, "value", None), getattr(term, "ill_typed", None))
+
+
+def test_oxigraph_answers_read_as_rdflib_builds_their_terms(seed_ox):
+    from dtkg.query import query_rows
+
+    checked = 0
+    focus = {"focus": URIRef(ID + "organisation/cud")}  # unbound, these list every resource or territory
+    params = {"neighbourhood": focus, "territory-members": {"territory": focus["focus"]},
+              "territorial-coverage": {"territory": focus["focus"]}}
+    for saved in saved_queries():
+        result = run_query(seed_ox, saved.name, params.get(saved.name))
+        if result.type != "SELECT":
+            continue
+        rows = list(result)
+        raw = query_rows(seed_ox, saved.name, params.get(saved.name))
+        assert [str(v) for v in result.vars] == raw.variables and len(rows) == len(raw.rows) == len(result)
+        for row, raw_row in zip(rows, raw.rows):
+            assert [_attributes(t) for t in row] == [_attributes(_reference(t)) for t in raw_row]
+            assert row.asdict() == {k: v for k, v in zip(raw.variables, map(_reference, raw_row)) if v is not None}
+            checked += len(row)
+        assert [dict(b) for b in result.bindings] == [dict(zip(result.vars, row)) for row in rows]
+    assert checked > 1000
+
+
+def test_query_rows_gives_plain_values_on_both_engines(seed, seed_ox):
+    from decimal import Decimal
+
+    from dtkg.query import query_rows
+
+    answers = [query_rows(graph, "total-by-funder", terms="python") for graph in (seed, seed_ox)]
+    assert answers[0] == answers[1]
+    variables, rows = answers[0].variables, answers[0].rows
+    assert variables == ["funder", "funderLabel", "currency", "total", "grants"] and rows
+    for funder, label, currency, total, grants in rows:
+        assert funder.startswith(ID) and isinstance(label, str) and isinstance(total, (int, Decimal))
+        assert isinstance(grants, int)
+    with pytest.raises(InputError, match="SELECT"):
+        query_rows(seed_ox, "ASK { ?s ?p ?o }")
+    with pytest.raises(InputError, match="kind of terms"):
+        query_rows(seed_ox, "total-by-funder", terms="rdflib")
