@@ -69,19 +69,24 @@ def bind_values(query: str, bindings: Mapping[str, Node]) -> str:
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise InputError(f"{name!r} is not a valid variable name")
+    position = _outer_position(query)
+    names = list(bindings)
+    values = (f" VALUES ({' '.join('?' + n for n in names)}) "
+              f"{{ ({' '.join(term_text(bindings[n]) for n in names)}) }} ")
+    return query[:position] + values + query[position:]
+
+
+@functools.lru_cache(maxsize=256)
+def _outer_position(query: str) -> int:
+    """Where the outermost WHERE group of ``query`` opens (just after its ``{``), found once per query text."""
     masked = mask(query)
     where = re.search(r"(?<![\w:?$])WHERE(?![\w:])\s*\{", masked, re.IGNORECASE)
     if where is None:
         form = re.search(r"(?<![\w:?$])(SELECT|ASK)(?![\w:])[^{]*\{", masked, re.IGNORECASE)
         if form is None:
             raise InputError("parameters need a query with a WHERE clause")
-        position = form.end()
-    else:
-        position = where.end()
-    names = list(bindings)
-    values = (f" VALUES ({' '.join('?' + n for n in names)}) "
-              f"{{ ({' '.join(term_text(bindings[n]) for n in names)}) }} ")
-    return query[:position] + values + query[position:]
+        return form.end()
+    return where.end()
 
 
 # ------------------------------------------------------------------ VALUES where Oxigraph starts from it
@@ -263,12 +268,21 @@ def place_values(query: str, bindings: Mapping[str, Node]) -> str:
     if not bindings:
         return query
     names = list(bindings)
+    for name in names:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise InputError(f"{name!r} is not a valid variable name")
     texts = {name: term_text(bindings[name]) for name in names}
+    # the outer block opens the outermost group, before every sub-select: the blocks are written last first
+    outer = _outer_position(query)
+    inner = _inner_positions(query, tuple(names))
+    if inner and inner[-1][0] < outer:  # a query whose outer group has no WHERE: the outer block alone, as before
+        inner = ()
+    blocks = [*inner, (outer, tuple(names))]
     text = query
-    for position, here in _inner_positions(query, tuple(names)):
-        block = (f" VALUES ({' '.join('?' + n for n in here)}) {{ ({' '.join(texts[n] for n in here)}) }} ")
+    for position, here in blocks:
+        block = f" VALUES ({' '.join('?' + n for n in here)}) {{ ({' '.join(texts[n] for n in here)}) }} "
         text = text[:position] + block + text[position:]
-    return bind_values(text, bindings)
+    return text
 
 
 @functools.lru_cache(maxsize=256)
