@@ -1,7 +1,8 @@
 """SPARQL: saved queries, safe parameter binding, and result formats (table, CSV, TSV, SPARQL JSON, Turtle).
 
 Parameters are bound as RDF terms in a ``VALUES`` block written by an escaping term serialiser (see
-:mod:`dtkg.sparql_text`): a label such as ``x" } ; DROP ALL ; #`` stays one string literal. Queries that would reach out of the machine
+:mod:`dtkg.sparql_text`, which also opens the sub-selects that need it with the same block): a label such as
+``x" } ; DROP ALL ; #`` stays one string literal. Queries that would reach out of the machine
 (``SERVICE``) or change data (updates, ``LOAD``) are refused before evaluation.
 """
 
