@@ -67,8 +67,8 @@ def alternately(functions: dict, runs: int, budget: float) -> tuple[dict, dict]:
     warm-up time is its figure. Alternating keeps the ratios fair on a loaded machine."""
     times: dict = {name: [] for name in functions}
     answers: dict = {}
+    gc.collect()  # once per query: a collection forced before each call made the next small call 10x slower
     for name, function in functions.items():
-        gc.collect()
         started = time.perf_counter()
         answers[name] = function()
         first = time.perf_counter() - started
@@ -78,7 +78,6 @@ def alternately(functions: dict, runs: int, budget: float) -> tuple[dict, dict]:
         for name, function in functions.items():
             if len(times[name]) and (times[name][0] > budget or runs < 2):
                 continue
-            gc.collect()
             started = time.perf_counter()
             answers[name] = function()
             times[name].append(time.perf_counter() - started)
@@ -230,6 +229,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated saved query names (default: all)")
     parser.add_argument("--write", action="store_true", help="write the section of docs/benchmarks.md")
     parser.add_argument("--json", type=Path, help="also save the raw figures to this file")
+    parser.add_argument("--merge", type=Path, help="a --json file of another run whose queries replace this run's "
+                        "(each query's figures come from one run)")
     parser.add_argument("--report", type=Path, help="re-render the table of a saved --json file (no measuring)")
     parser.add_argument("--before", type=Path, help="a --json file of an earlier version, shown alongside")
     parser.add_argument("--note", default="", help="a sentence added to the section (how the figures were taken)")
@@ -239,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results = measure(args.size, args.runs, args.budget, [n for n in args.only.split(",") if n])
         results["machine"] = machine()
+    if args.merge:
+        other = {q["name"]: q for q in json.loads(args.merge.read_text(encoding="utf-8"))["queries"]}
+        results["queries"] = [other.get(q["name"], q) for q in results["queries"]]
     before = json.loads(args.before.read_text(encoding="utf-8")) if args.before else None
     print(table(results, before))
     if args.json and not args.report:
