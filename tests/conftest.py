@@ -127,6 +127,7 @@ SLOW_TESTS = {
     "test_network.py::test_very_large_views_find_communities_by_label_propagation",
     "test_views_index.py::test_view_graph_is_the_visible_union",
     "test_views_index.py::test_views_from_the_index_are_the_views_from_a_graph",
+    "test_query_values.py::test_saved_queries_answer_the_same_with_the_inner_blocks",
     "test_cli.py::test_build_and_validate_say_the_same_count_and_build_says_it_wrote_the_store",
     "test_cli.py::test_build_writes_the_graph_and_prints_a_summary",
     "test_cli.py::test_export_to_stdout_and_file",

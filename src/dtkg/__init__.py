@@ -29,7 +29,7 @@ _EXPORTS = {
     # validate
     "validate": "validation", "Report": "validation",
     # queries
-    "run_query": "query", "saved_queries": "query",
+    "run_query": "query", "saved_queries": "query", "query_rows": "query",
     # export
     "export": "writers", "serialize": "writers",
     # build
@@ -56,7 +56,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .load import load_dataset, open_store, union_graph
     from .network import ego_view, network_view, to_networkx
     from .pipeline import BuildResult, build
-    from .query import QueryTimeout, run_query, saved_queries
+    from .query import QueryTimeout, query_rows, run_query, saved_queries
     from .remote import RemoteError, push, query_endpoint
     from .server import serve
     from .site import write_site

@@ -1,7 +1,8 @@
 """SPARQL: saved queries, safe parameter binding, and result formats (table, CSV, TSV, SPARQL JSON, Turtle).
 
 Parameters are bound as RDF terms in a ``VALUES`` block written by an escaping term serialiser (see
-:mod:`dtkg.sparql_text`): a label such as ``x" } ; DROP ALL ; #`` stays one string literal. Queries that would reach out of the machine
+:mod:`dtkg.sparql_text`, which also opens the sub-selects that need it with the same block): a label such as
+``x" } ; DROP ALL ; #`` stays one string literal. Queries that would reach out of the machine
 (``SERVICE``) or change data (updates, ``LOAD``) are refused before evaluation.
 """
 
@@ -26,8 +27,8 @@ from rdflib.term import Node
 from .errors import DtkgError, InputError
 from .writers import to_turtle
 from .labels import short_name
-from .sparql_safety import safety_problem
-from .sparql_text import bind_values, term_text
+from .sparql_safety import MAX_QUERY_LENGTH, is_one_term, safety_problem
+from .sparql_text import place_values, term_text
 from .resources import queries_dir
 
 #: Result formats for SELECT and ASK queries. CONSTRUCT and DESCRIBE always give Turtle.
@@ -186,6 +187,35 @@ def _safety_problem(text: str) -> tuple[str, str] | None:
     return safety_problem(text)
 
 
+#: What stands for every parameter in the text whose safety verdict is kept per query shape (see :func:`bound_text`).
+_PLACEHOLDER = URIRef("urn:dtkg:parameter")
+
+
+def bound_text(query: str, bindings: Mapping[str, Node]) -> str:
+    """``query`` with ``bindings`` written as ``VALUES`` blocks (see :func:`dtkg.sparql_text.place_values`), checked
+    as the engine will read it (:func:`check_query`).
+
+    The verdict is kept per shape: each value is written by an escaping serialiser and, when it reads as one literal
+    or IRI however an engine reads escapes (:func:`dtkg.sparql_safety.is_one_term`), the text has the verdict of the
+    same text with a placeholder IRI in its place, kept from the first call; otherwise (or when the text is too long)
+    the whole text is checked again. A new value thus costs no new reading of the query."""
+    text = place_values(query, bindings)
+    if text is query:
+        return text
+    if len(text) <= MAX_QUERY_LENGTH and all(_one_term(term_text(term)) for term in bindings.values()):
+        problem = _safety_problem(place_values(query, dict.fromkeys(bindings, _PLACEHOLDER)))
+    else:
+        problem = safety_problem(text)
+    if problem is not None:
+        raise InputError(problem[1])
+    return text
+
+
+@functools.lru_cache(maxsize=4096)
+def _one_term(text: str) -> bool:
+    return is_one_term(text)
+
+
 @contextmanager
 def deep_recursion(limit: int = 20000) -> Iterator[None]:
     """Let rdflib's recursive-descent parser (the memory engine) reach :data:`~dtkg.sparql_safety.MAX_DEPTH` levels
@@ -233,10 +263,8 @@ def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[st
     store = ox_store(graph)
     if store is not None and (not bindings or _substitutable(query, frozenset(bindings))):
         text, substitutions = query, bindings  # checked above, and the same text for every value
-    else:  # the memory engine, or a parameter Oxigraph cannot take as a substitution: a VALUES block
-        text, substitutions = bind_values(query, bindings), {}
-        if text is not query:
-            check_query(text)  # the text the engine will read, parameters included
+    else:  # the memory engine, or a parameter Oxigraph cannot take as a substitution: VALUES blocks
+        text, substitutions = bound_text(query, bindings), {}
 
     def evaluate() -> Result:
         try:
@@ -276,6 +304,79 @@ def run_query(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[st
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["result"]  # type: ignore[return-value]
+
+
+@dataclass
+class QueryRows:
+    """The rows of a SELECT answer as tuples (one value per variable, None where unbound), see :func:`query_rows`."""
+
+    variables: list[str]
+    rows: list[tuple]
+
+
+def query_rows(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[str] | None = None, *,
+               timeout: float | None = None, terms: str = "oxigraph") -> QueryRows:
+    """A SELECT query run as :func:`run_query` runs it (same text, parameters, checks and time limit), its rows as
+    tuples of pyoxigraph terms (``terms="oxigraph"``) or of plain Python values (``terms="python"``: IRIs, blank
+    node ids (``_:…``) and literals' lexical forms as ``str``; ``int``, ``float``, ``Decimal`` and ``bool`` for
+    xsd:integer, xsd:double, xsd:decimal and xsd:boolean).
+
+    For callers that read large answers and need no rdflib terms: on an Oxigraph-backed graph the rows are the
+    engine's own terms, with no conversion (building rdflib terms is most of the cost of a large answer)."""
+    if terms not in ("oxigraph", "python"):
+        raise InputError(f"unknown kind of terms {terms!r}; choose oxigraph or python")
+    result = run_query(graph, query, params, timeout=timeout)
+    if result.type != "SELECT":
+        raise InputError(f"query_rows reads SELECT answers; this query is a {result.type}")
+    variables = [str(v) for v in result.vars or []]
+    raw = getattr(result, "raw_rows", None)
+    if raw is None:
+        from .terms import ToOxigraph
+
+        convert = ToOxigraph()
+        raw = [tuple(None if t is None else convert(t) for t in row) for row in result]
+    if terms == "python":
+        raw = [tuple(map(_python_value, row)) for row in raw]
+    return QueryRows(variables, raw)
+
+
+def _python_value(term):
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        cast = _PYTHON_CASTS.get(term.datatype.value)
+        if cast is not None:
+            try:
+                return cast(term.value)
+            except (ValueError, ArithmeticError):
+                return term.value  # ill-formed: kept as written
+        return term.value
+    return str(term)
+
+
+def _boolean(text: str) -> bool:
+    if text in ("true", "1"):
+        return True
+    if text in ("false", "0"):
+        return False
+    raise ValueError(text)
+
+
+def _decimal(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+_XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+_PYTHON_CASTS = {_XSD_NS + "integer": int, _XSD_NS + "double": float, _XSD_NS + "decimal": _decimal,
+                 _XSD_NS + "boolean": _boolean}
 
 
 # ------------------------------------------------------------------ Oxigraph without a detour through rdflib's store
@@ -325,13 +426,20 @@ def _ox_term(term: Node):
 class _FromOxigraph:
     """Oxigraph terms as rdflib terms, each distinct term converted once per result (a full scan repeats the same
     organisations, labels and datatypes on many rows: building an rdflib ``Literal`` costs more than the lookup).
-    Plain strings come back without ``xsd:string``, as rdflib's own parsers give them (see ``dtkg.load``)."""
+    Plain strings come back without ``xsd:string``, as rdflib's own parsers give them (see ``dtkg.load``).
+
+    IRIs, plain strings and language-tagged strings are built directly, with the attributes ``Literal(text)`` and
+    ``Literal(text, lang=…)`` would give them (a string is its own value: nothing to parse or normalise; Oxigraph's
+    IRIs and language tags are valid); typed literals go through ``Literal`` (it parses and normalises the value),
+    with one ``URIRef`` per datatype."""
 
     def __init__(self) -> None:
         import pyoxigraph as ox
 
-        self._ox = ox
+        self._named = ox.NamedNode
+        self._literal = ox.Literal
         self._seen: dict = {}
+        self._datatypes: dict = {}
 
     def __call__(self, term):
         if term is None:
@@ -340,22 +448,94 @@ class _FromOxigraph:
             return self._seen[term]
         except KeyError:
             pass
-        ox = self._ox
-        if isinstance(term, ox.NamedNode):
+        kind = type(term)
+        if kind is self._named:
             out = str.__new__(URIRef, term.value)  # Oxigraph's IRIs are valid: skip URIRef's check of the text
-        elif isinstance(term, ox.BlankNode):
-            out = BNode(term.value)
-        elif isinstance(term, ox.Literal):
-            if term.language:
-                out = Literal(term.value, lang=term.language)
-            elif term.datatype.value == _XSD_STRING:
-                out = Literal(term.value)
+        elif kind is self._literal:
+            language = term.language
+            if language or term.datatype.value == _XSD_STRING:
+                out = _string_literal(term.value, language or None)
             else:
-                out = Literal(term.value, datatype=URIRef(term.datatype.value))
+                datatype = term.datatype.value
+                known = self._datatypes.get(datatype)
+                if known is None:
+                    known = self._datatypes[datatype] = URIRef(datatype)
+                out = Literal(term.value, datatype=known)
         else:
-            raise InputError(f"unexpected term in a query result: {term!r}")
+            out = self._other(term)
         self._seen[term] = out
         return out
+
+    def _other(self, term):
+        import pyoxigraph as ox
+
+        if isinstance(term, ox.BlankNode):
+            return BNode(term.value)
+        raise InputError(f"unexpected term in a query result: {term!r}")
+
+    def row(self, solution) -> tuple:
+        return tuple(map(self, solution))
+
+
+def _string_literal(text: str, language: str | None) -> Literal:
+    """``Literal(text)`` / ``Literal(text, lang=language)`` without re-reading the text: a string literal's value is
+    the text itself (tests/test_query_values.py compares both ways on every attribute)."""
+    out = str.__new__(Literal, text)
+    out._language = language
+    out._datatype = None
+    out._value = text
+    out._ill_typed = None
+    return out
+
+
+class _OxigraphResult(Result):
+    """A SELECT answer of Oxigraph, read to the end inside the time limit but converted to rdflib terms only as the
+    caller reads it: iterating gives the same :class:`~rdflib.query.ResultRow` objects as rdflib's ``Result`` (one
+    conversion per distinct term), ``bindings`` the same list of dicts (built on first use), and
+    :func:`query_rows` reads the Oxigraph terms without any conversion."""
+
+    def __init__(self, names: list, rows: list[tuple]) -> None:
+        super().__init__("SELECT")
+        self.vars = names
+        self.raw_rows: list[tuple] | None = rows
+        self._rows: list[tuple] | None = None
+        self._convert = _FromOxigraph()
+
+    def _converted(self) -> list[tuple]:
+        if self._rows is None:
+            row = self._convert.row
+            self._rows = [row(solution) for solution in self.raw_rows or ()]
+        return self._rows
+
+    @property  # type: ignore[override]
+    def bindings(self):
+        if self._bindings is None:
+            names = self.vars
+            self._bindings = [dict(zip(names, row)) for row in self._converted()]
+        return Result.bindings.fget(self)
+
+    @bindings.setter
+    def bindings(self, value) -> None:
+        self.raw_rows = None
+        Result.bindings.fset(self, value)
+
+    def __iter__(self):
+        if self._bindings is not None or not self.vars:
+            yield from super().__iter__()
+            return
+        from rdflib.query import ResultRow
+
+        labels = {str(name): index for index, name in enumerate(self.vars)}
+        make = tuple.__new__
+        for values in self._converted():
+            row = make(ResultRow, values)
+            row.labels = labels.copy()
+            yield row
+
+    def __len__(self) -> int:
+        if self._bindings is None and self.raw_rows is not None:
+            return len(self.raw_rows)
+        return super().__len__()
 
 
 _XSD_STRING = str(XSD.string)
@@ -390,11 +570,8 @@ def _oxigraph_query(graph: Graph, store, text: str, bindings: Mapping[str, Node]
         out.askAnswer = bool(answer)
         return out
     if isinstance(answer, ox.QuerySolutions):
-        out = Result("SELECT")
         names = [Variable(v.value) for v in answer.variables]
-        out.vars = names
-        out.bindings = [dict(zip(names, map(convert, solution))) for solution in answer]
-        return out
+        return _OxigraphResult(names, [tuple(solution) for solution in answer])
     out = Result("CONSTRUCT")
     out.graph = Graph()
     out.graph += ((convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer)

@@ -99,6 +99,39 @@ def tokens(text: str, pattern: re.Pattern = _TOKENS[1]) -> list[tuple[str, str]]
     return out
 
 
+def spans(text: str, pattern: re.Pattern = _TOKENS[1]) -> list[tuple[str, str, int]] | None:
+    """The terminals of ``text`` as read by Oxigraph, as (kind, text, start offset), without white space and
+    comments; None when a character starts no terminal (a caller that rewrites the query then leaves it alone)."""
+    out: list[tuple[str, str, int]] = []
+    position, end = 0, len(text)
+    while position < end:
+        match = pattern.match(text, position)
+        if match is None or match.end() == position:
+            return None
+        kind = match.lastgroup if match.lastgroup != "prefix" else "pname"
+        if kind not in ("ws", "comment"):
+            out.append((kind, match.group(), position))
+        position = match.end()
+    return out
+
+
+def is_one_term(text: str) -> bool:
+    """True when ``text`` (an RDF term as :func:`dtkg.sparql_text.term_text` writes it) reads as one literal or IRI
+    in every way an engine may read it (:func:`readings`): no keyword, bracket or comment can come out of it, so a
+    query that holds it where another term stood has the same safety verdict."""
+    if "\x00" in text:
+        return False
+    for found in _lexings(text):
+        kinds = [kind for kind, _ in found]
+        if kinds[:1] not in (["string"], ["iri"]):
+            return False
+        if kinds[0] == "iri" and len(kinds) > 1:
+            return False
+        if kinds[1:] not in ([], ["langtag"], ["punct", "iri"]) or (len(kinds) == 3 and found[1][1] != "^^"):
+            return False
+    return True
+
+
 def _lexings(query: str) -> Iterator[list[tuple[str, str]]]:
     """The tokens of every way an engine may read ``query``: as written, with codepoint escapes read inside strings
     and IRIs (Oxigraph); and with the escapes replaced first (the grammar, rdflib), in both ways of treating an
