@@ -258,6 +258,7 @@ def _worker_main(spec_path: str, fd: int) -> None:
 def log(message: str) -> None:
     line = f"[{dt.datetime.now():%H:%M:%S}] {message}"
     print(line, flush=True)
+    LOG.parent.mkdir(parents=True, exist_ok=True)  # benchmarks/data/ is not in a fresh checkout
     with LOG.open("a", encoding="utf-8") as fh:
         fh.write(line + "\n")
 
