@@ -15,7 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import InputError
 from .projection import ACTOR_TYPES, PROJECTIONS, TYPE_RULES, node_type, predicate_label, to_networkx
-from .terms import XSD_STRING
+from .terms import XSD_STRING, string_literal
 from .search import ego_view, find_node, normalise
 from .triple_index import TripleIndex
 
@@ -185,40 +185,10 @@ def _term_of(text: str):
         lexical = _unescape(lexical)
     rest = text[end + 1:]
     if rest.startswith("@"):
-        return _string_literal(lexical, rest[1:])
+        return string_literal(lexical, rest[1:])
     if rest.startswith("^^<") and rest[3:-1] != XSD_STRING:
         return Literal(lexical, datatype=URIRef(rest[3:-1]))
-    return _string_literal(lexical, None)
-
-
-_LANGUAGES: dict[str | None, bool] = {}
-
-
-def _string_literal(lexical: str, language: str | None) -> Literal:
-    """``Literal(lexical, lang=language)``, made directly when rdflib would make exactly that.
-
-    A string literal is its text and its language; rdflib's constructor, general enough for any Python value,
-    spends most of its ~10 µs looking for a datatype a string does not have, and a view converts hundreds of
-    thousands of them. The direct way is used only after checking, once per language, that it gives a literal
-    equal in every slot to the constructor's (otherwise the constructor is used: a future rdflib stays correct).
-    """
-    fast = _LANGUAGES.get(language)
-    if fast is None:
-        sample = "Échantillon 1"
-        expected = Literal(sample, lang=language)
-        made = _direct_literal(sample, language)
-        fast = _LANGUAGES[language] = all(getattr(made, slot, None) == getattr(expected, slot, None)
-                                          for slot in Literal.__slots__) and made == expected
-    return _direct_literal(lexical, language) if fast else Literal(lexical, lang=language)
-
-
-def _direct_literal(lexical: str, language: str | None) -> Literal:
-    literal = str.__new__(Literal, lexical)
-    literal._language = language
-    literal._datatype = None
-    literal._value = lexical
-    literal._ill_typed = None
-    return literal
+    return string_literal(lexical, None)
 
 
 def network_view(data: Graph, *, projection: str | None = None, focus: str | None = None, depth: int | None = None,

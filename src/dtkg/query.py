@@ -29,6 +29,7 @@ from .writers import to_turtle
 from .labels import short_name
 from .sparql_safety import MAX_QUERY_LENGTH, is_one_term, safety_problem
 from .sparql_text import place_values, term_text
+from .terms import string_literal
 from .resources import queries_dir
 
 #: Result formats for SELECT and ASK queries. CONSTRUCT and DESCRIBE always give Turtle.
@@ -454,7 +455,7 @@ class _FromOxigraph:
         elif kind is self._literal:
             language = term.language
             if language or term.datatype.value == _XSD_STRING:
-                out = _string_literal(term.value, language or None)
+                out = string_literal(term.value, language or None)
             else:
                 datatype = term.datatype.value
                 known = self._datatypes.get(datatype)
@@ -475,17 +476,6 @@ class _FromOxigraph:
 
     def row(self, solution) -> tuple:
         return tuple(map(self, solution))
-
-
-def _string_literal(text: str, language: str | None) -> Literal:
-    """``Literal(text)`` / ``Literal(text, lang=language)`` without re-reading the text: a string literal's value is
-    the text itself (tests/test_query_values.py compares both ways on every attribute)."""
-    out = str.__new__(Literal, text)
-    out._language = language
-    out._datatype = None
-    out._value = text
-    out._ill_typed = None
-    return out
 
 
 class _OxigraphResult(Result):

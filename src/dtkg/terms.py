@@ -174,3 +174,33 @@ def tuples_to_store(triples: Iterable[Triple]) -> ox.Store:
     default = ox.DefaultGraph()
     store.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in triples)
     return store
+
+
+_FAST_LANGUAGES: dict[str | None, bool] = {}
+
+
+def string_literal(lexical: str, language: str | None) -> Literal:
+    """``Literal(lexical, lang=language)``, made directly when rdflib would make exactly that.
+
+    A string literal is its text and its language; rdflib's constructor, general enough for any Python value,
+    spends most of its ~10 µs looking for a datatype a string does not have, and a view converts hundreds of
+    thousands of them. The direct way is used only after checking, once per language, that it gives a literal
+    equal in every slot to the constructor's (otherwise the constructor is used: a future rdflib stays correct).
+    """
+    fast = _FAST_LANGUAGES.get(language)
+    if fast is None:
+        sample = "Échantillon 1"
+        expected = Literal(sample, lang=language)
+        made = _direct_literal(sample, language)
+        fast = _FAST_LANGUAGES[language] = all(getattr(made, slot, None) == getattr(expected, slot, None)
+                                          for slot in Literal.__slots__) and made == expected
+    return _direct_literal(lexical, language) if fast else Literal(lexical, lang=language)
+
+
+def _direct_literal(lexical: str, language: str | None) -> Literal:
+    literal = str.__new__(Literal, lexical)
+    literal._language = language
+    literal._datatype = None
+    literal._value = lexical
+    literal._ill_typed = None
+    return literal

@@ -285,15 +285,11 @@ class _Writer:
 
     def inline(self, node: Term, depth: int) -> str:
         self.written.add(node)
-        parts = self.predicate_list(node, depth)
-        if not parts:
-            return "[]"
-        pad = "    " * (depth + 1)
-        return "[\n" + pad + (" ;\n" + pad).join(parts) + "\n" + "    " * depth + "]"
+        return _bracketed(self.predicate_list(node, depth), depth)
 
     def block(self, head: str, subject: Term) -> str:
         self.written.add(subject)
-        return head + "\n    " + " ;\n    ".join(self.predicate_list(subject, 0)) + " .\n"
+        return _statement(head, self.predicate_list(subject, 0))
 
     def blocks(self) -> list[str]:
         """The subject blocks in output order: named subjects by IRI, unreferenced blank nodes by their text,
@@ -559,14 +555,10 @@ class _StoreWriter:
         return (iri != _TYPE[1], iri != _LABEL[1], iri)
 
     def inline(self, d: dict, depth: int) -> str:
-        parts = self.predicate_list(d, depth)
-        if not parts:
-            return "[]"
-        pad = "    " * (depth + 1)
-        return "[\n" + pad + (" ;\n" + pad).join(parts) + "\n" + "    " * depth + "]"
+        return _bracketed(self.predicate_list(d, depth), depth)
 
     def block(self, head: str, d: dict) -> str:
-        return head + "\n    " + " ;\n    ".join(self.predicate_list(d, 0)) + " .\n"
+        return _statement(head, self.predicate_list(d, 0))
 
     # -------------------------------------------------------------- writing
 
@@ -647,6 +639,19 @@ def _pieces(blocks: Iterable[str], size: int) -> Iterator[bytes]:
             batch, length = [], 0
     if batch:
         yield "".join(batch).encode("utf-8")
+
+
+def _bracketed(parts: list[str], depth: int) -> str:
+    """A blank node written in place: its ``predicate ; …`` lines inside ``[ ]``, indented for ``depth``."""
+    if not parts:
+        return "[]"
+    pad = "    " * (depth + 1)
+    return "[\n" + pad + (" ;\n" + pad).join(parts) + "\n" + "    " * depth + "]"
+
+
+def _statement(head: str, parts: list[str]) -> str:
+    """A subject's block: its name, then one ``predicate objects`` line per predicate."""
+    return head + "\n    " + " ;\n    ".join(parts) + " .\n"
 
 
 def _turtle_writer(data: Graph, prefixes: dict[str, str]) -> _Writer:
