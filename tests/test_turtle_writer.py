@@ -122,7 +122,8 @@ def test_the_store_is_read_one_subject_at_a_time_into_the_same_bytes():
     import pyoxigraph as ox
 
     from dtkg.terms import to_rdflib
-    from dtkg.writers import _store_turtle, turtle_bytes
+    from dtkg.turtle import store_turtle
+    from dtkg.writers import turtle_bytes
 
     store = ox.Store()
     store.load(STREAMED.encode(), ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(EX + "g"))
@@ -130,7 +131,7 @@ def test_the_store_is_read_one_subject_at_a_time_into_the_same_bytes():
     store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("dup"), ox.NamedNode(EX + "g")))
     store.add(ox.Quad(ox.NamedNode(EX + "s"), ox.NamedNode(EX + "p"), ox.Literal("dup"), ox.DefaultGraph()))
     prefixes = {"ex": EX, "xsd": "http://www.w3.org/2001/XMLSchema#"}
-    streamed = _store_turtle(store, prefixes, 64)
+    streamed = store_turtle(store, prefixes, 64)
     assert "_:c1" in DATA and "_:c1" not in STREAMED
     assert streamed is not None  # no cycle: not handed to the in-memory writer
     text = b"".join(streamed).decode("utf-8")
@@ -148,7 +149,7 @@ def test_the_store_is_read_one_subject_at_a_time_into_the_same_bytes():
 def test_the_streamed_turtle_is_the_same_across_processes_and_hash_seeds():
     """Subjects read from the store one at a time (no cycle of blank nodes: the streaming writer) give the same
     bytes whatever the process and its hash seed."""
-    streamed = "b''.join(__import__('dtkg.writers').writers._store_turtle(store, {'ex': '" + EX + "'}, 1 << 20))"
+    streamed = "b''.join(__import__('dtkg.turtle').turtle.store_turtle(store, {'ex': '" + EX + "'}, 1 << 20))"
     script = SCRIPT.replace('serialize(new_dataset(store=store), "turtle")', streamed)
     assert script != SCRIPT
     outputs = set()

@@ -15,7 +15,7 @@ from rdflib.term import Node
 from ..errors import InputError
 from ..terms import Term
 from ..terms import tuple_of_rdflib as from_rdflib
-from ..writers import _Writer
+from ..turtle import TurtleWriter
 from .common import output_prefixes
 from .reconcile import KnownData, OrgMatch, Reconciler
 from .terms import DCTERMS, DTKG, IGEO, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, lit
@@ -94,7 +94,7 @@ T_SCHEMA, T_OA, T_ORG, T_DTKG, T_IGEO = Iris(SCHEMA), Iris(OA), Iris(ORG), Iris(
 _T_RFC7111: Term = (0, str(RFC7111))
 _T_XSD_DECIMAL = str(XSD.decimal)
 
-class _ImportWriter(_Writer):
+class _ImportWriter(TurtleWriter):
     """The Turtle writer for one import. The writer keeps the text of every term it renders; most literals of an
     import occur once (a grant's title and description, a row number), so only short ones (codes, dates, amounts,
     which recur) keep theirs: the text of a large import is then not held twice while it is rendered."""
@@ -141,7 +141,7 @@ class Builder:
         self._declared: set[URIRef] = set()
         self._stated: set[tuple] = set()
         self._terms: dict[Node, Term] = {}
-        self._writer: _Writer | None = None
+        self._writer: TurtleWriter | None = None
         self._turtle: tuple[str, list[bytes]] | None = None
         self._graph: Graph | None = None
         #: add one triple (rdflib terms, or tuple terms); converted to tuples in batches
