@@ -9,7 +9,7 @@ from dtkg.analysis import NETWORK_FORMATS, SIZE_MEASURES
 from dtkg.cli import cli
 from dtkg.load import ENGINES
 from dtkg.network import PROJECTIONS
-from dtkg.query import FORMATS as QUERY_FORMATS
+from dtkg.results import FORMATS as QUERY_FORMATS
 from dtkg.territory.layer import MODES
 from dtkg.writers import FORMATS
 

@@ -6,7 +6,8 @@ import io
 
 from rdflib.query import Result
 
-from dtkg.query import format_result, run_query
+from dtkg.query import run_query
+from dtkg.results import format_result
 from dtkg.results import boolean_variables, normalise_booleans
 
 # What Virtuoso 7 answers for roles-by-person's BIND (EXISTS {…} AS ?isHead): an integer, not a boolean.

@@ -111,7 +111,7 @@ def build(ctx: click.Context, data_dirs: tuple[Path, ...], no_seed: bool, out_di
     for f in s.funders:
         rows.append([f"granted by {f.label}", f"{format_amount(f.total, f.currency)} ({f.grants} grant"
                      f"{'s' if f.grants != 1 else ''})"])
-    from .query import render_table
+    from .results import render_table
 
     click.echo(render_table(["in the graph", "count"], rows).rstrip("\n").rsplit("\n", 1)[0])
 
@@ -175,7 +175,8 @@ def query(ctx: click.Context, q: str | None, data_dirs: tuple[Path, ...], no_see
       dtkg query funding-paths --param funder="Région Hauts-de-France"
       dtkg query 'SELECT ?o WHERE { ?o a <http://www.w3.org/ns/org#Organization> }' --format csv
     """
-    from .query import format_result, parse_param, render_table, resolve_query, run_query, saved_queries
+    from .query import parse_param, resolve_query, run_query, saved_queries
+    from .results import format_result, render_table
 
     if list_saved:
         rows = [[s.name, s.question + (f"  [--param {', '.join(s.params)}]" if s.params else "")]

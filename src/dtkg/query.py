@@ -8,10 +8,7 @@ Parameters are bound as RDF terms in a ``VALUES`` block written by an escaping t
 
 from __future__ import annotations
 
-import csv
 import functools
-import io
-import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,16 +21,11 @@ from rdflib.namespace import XSD
 from rdflib.query import Result
 from rdflib.term import Node
 
+from .answers import OxigraphResult, RdflibTerms, python_value
 from .errors import DtkgError, InputError
-from .writers import to_turtle
-from .labels import short_name
 from .sparql_safety import MAX_QUERY_LENGTH, is_one_term, safety_problem
 from .sparql_text import place_values, term_text
-from .terms import string_literal
 from .resources import queries_dir
-
-#: Result formats for SELECT and ASK queries. CONSTRUCT and DESCRIBE always give Turtle.
-FORMATS = ("table", "csv", "tsv", "json")
 
 _QUERY_FORM = re.compile(
     r"^(?:\s+|#[^\n]*(?:\n|$)|PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s*<[^>]*>)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
@@ -337,47 +329,8 @@ def query_rows(graph: Graph, query: str, params: Mapping[str, Node] | Iterable[s
         convert = ToOxigraph()
         raw = [tuple(None if t is None else convert(t) for t in row) for row in result]
     if terms == "python":
-        raw = [tuple(map(_python_value, row)) for row in raw]
+        raw = [tuple(map(python_value, row)) for row in raw]
     return QueryRows(variables, raw)
-
-
-def _python_value(term):
-    import pyoxigraph as ox
-
-    if term is None:
-        return None
-    if isinstance(term, ox.NamedNode):
-        return term.value
-    if isinstance(term, ox.BlankNode):
-        return f"_:{term.value}"
-    if isinstance(term, ox.Literal):
-        cast = _PYTHON_CASTS.get(term.datatype.value)
-        if cast is not None:
-            try:
-                return cast(term.value)
-            except (ValueError, ArithmeticError):
-                return term.value  # ill-formed: kept as written
-        return term.value
-    return str(term)
-
-
-def _boolean(text: str) -> bool:
-    if text in ("true", "1"):
-        return True
-    if text in ("false", "0"):
-        return False
-    raise ValueError(text)
-
-
-def _decimal(text: str):
-    from decimal import Decimal
-
-    return Decimal(text)
-
-
-_XSD_NS = "http://www.w3.org/2001/XMLSchema#"
-_PYTHON_CASTS = {_XSD_NS + "integer": int, _XSD_NS + "double": float, _XSD_NS + "decimal": _decimal,
-                 _XSD_NS + "boolean": _boolean}
 
 
 # ------------------------------------------------------------------ Oxigraph without a detour through rdflib's store
@@ -424,110 +377,6 @@ def _ox_term(term: Node):
     return to_oxigraph(term)
 
 
-class _FromOxigraph:
-    """Oxigraph terms as rdflib terms, each distinct term converted once per result (a full scan repeats the same
-    organisations, labels and datatypes on many rows: building an rdflib ``Literal`` costs more than the lookup).
-    Plain strings come back without ``xsd:string``, as rdflib's own parsers give them (see ``dtkg.load``).
-
-    IRIs, plain strings and language-tagged strings are built directly, with the attributes ``Literal(text)`` and
-    ``Literal(text, lang=…)`` would give them (a string is its own value: nothing to parse or normalise; Oxigraph's
-    IRIs and language tags are valid); typed literals go through ``Literal`` (it parses and normalises the value),
-    with one ``URIRef`` per datatype."""
-
-    def __init__(self) -> None:
-        import pyoxigraph as ox
-
-        self._named = ox.NamedNode
-        self._literal = ox.Literal
-        self._seen: dict = {}
-        self._datatypes: dict = {}
-
-    def __call__(self, term):
-        if term is None:
-            return None
-        try:
-            return self._seen[term]
-        except KeyError:
-            pass
-        kind = type(term)
-        if kind is self._named:
-            out = str.__new__(URIRef, term.value)  # Oxigraph's IRIs are valid: skip URIRef's check of the text
-        elif kind is self._literal:
-            language = term.language
-            if language or term.datatype.value == _XSD_STRING:
-                out = string_literal(term.value, language or None)
-            else:
-                datatype = term.datatype.value
-                known = self._datatypes.get(datatype)
-                if known is None:
-                    known = self._datatypes[datatype] = URIRef(datatype)
-                out = Literal(term.value, datatype=known)
-        else:
-            out = self._other(term)
-        self._seen[term] = out
-        return out
-
-    def _other(self, term):
-        import pyoxigraph as ox
-
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        raise InputError(f"unexpected term in a query result: {term!r}")
-
-    def row(self, solution) -> tuple:
-        return tuple(map(self, solution))
-
-
-class _OxigraphResult(Result):
-    """A SELECT answer of Oxigraph, read to the end inside the time limit but converted to rdflib terms only as the
-    caller reads it: iterating gives the same :class:`~rdflib.query.ResultRow` objects as rdflib's ``Result`` (one
-    conversion per distinct term), ``bindings`` the same list of dicts (built on first use), and
-    :func:`query_rows` reads the Oxigraph terms without any conversion."""
-
-    def __init__(self, names: list, rows: list[tuple]) -> None:
-        super().__init__("SELECT")
-        self.vars = names
-        self.raw_rows: list[tuple] | None = rows
-        self._rows: list[tuple] | None = None
-        self._convert = _FromOxigraph()
-
-    def _converted(self) -> list[tuple]:
-        if self._rows is None:
-            row = self._convert.row
-            self._rows = [row(solution) for solution in self.raw_rows or ()]
-        return self._rows
-
-    @property  # type: ignore[override]
-    def bindings(self):
-        if self._bindings is None:
-            names = self.vars
-            self._bindings = [dict(zip(names, row)) for row in self._converted()]
-        return Result.bindings.fget(self)
-
-    @bindings.setter
-    def bindings(self, value) -> None:
-        self.raw_rows = None
-        Result.bindings.fset(self, value)
-
-    def __iter__(self):
-        if self._bindings is not None or not self.vars:
-            yield from super().__iter__()
-            return
-        from rdflib.query import ResultRow
-
-        labels = {str(name): index for index, name in enumerate(self.vars)}
-        make = tuple.__new__
-        for values in self._converted():
-            row = make(ResultRow, values)
-            row.labels = labels.copy()
-            yield row
-
-    def __len__(self) -> int:
-        if self._bindings is None and self.raw_rows is not None:
-            return len(self.raw_rows)
-        return super().__len__()
-
-
 _XSD_STRING = str(XSD.string)
 
 
@@ -554,94 +403,15 @@ def _oxigraph_query(graph: Graph, store, text: str, bindings: Mapping[str, Node]
     answer = store.query(text, prefixes={prefix: str(ns) for prefix, ns in graph.namespaces()},
                          substitutions={ox.Variable(n): _ox_term(t) for n, t in bindings.items()} or None,
                          **_query_graph(graph))
-    convert = _FromOxigraph()
+    convert = RdflibTerms()
     if isinstance(answer, ox.QueryBoolean):
         out = Result("ASK")
         out.askAnswer = bool(answer)
         return out
     if isinstance(answer, ox.QuerySolutions):
         names = [Variable(v.value) for v in answer.variables]
-        return _OxigraphResult(names, [tuple(solution) for solution in answer])
+        return OxigraphResult(names, [tuple(solution) for solution in answer])
     out = Result("CONSTRUCT")
     out.graph = Graph()
     out.graph += ((convert(t.subject), convert(t.predicate), convert(t.object)) for t in answer)
     return out
-
-
-# ------------------------------------------------------------------ formatting
-
-def _cell(graph: Graph, term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return short_name(graph, term)
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
-def _tsv_term(term: Node | None) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, Literal) and term.datatype in (XSD.integer, XSD.decimal, XSD.double, XSD.boolean):
-        return str(term)
-    return term.n3()
-
-
-def format_result(result: Result, fmt: str = "table", graph: Graph | None = None) -> str:
-    """Render a query result: SELECT/ASK as ``table``, ``csv``, ``tsv`` or ``json`` (SPARQL 1.1 Query Results
-    JSON); CONSTRUCT/DESCRIBE as deterministic Turtle whatever ``fmt`` says."""
-    context = graph if graph is not None else Graph()
-    if result.type in ("CONSTRUCT", "DESCRIBE"):
-        out = Graph()
-        for prefix, ns in context.namespaces():
-            out.bind(prefix, ns, override=True, replace=True)
-        for triple in result:
-            out.add(triple)  # type: ignore[arg-type]
-        return to_turtle(out)
-    if fmt not in FORMATS:
-        raise InputError(f"unknown result format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    if result.type == "ASK":
-        if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(result.askAnswer)}) + "\n"
-        return ("true" if result.askAnswer else "false") + "\n"
-    variables = [str(v) for v in (result.vars or [])]
-    rows = list(result)
-    if fmt == "json":
-        return result.serialize(format="json").decode("utf-8") + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        writer.writerow(variables)
-        for row in rows:
-            writer.writerow(["" if v is None else str(v) for v in row])
-        return buf.getvalue()
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{v}" for v in variables)]
-        lines += ["\t".join(_tsv_term(v) for v in row) for row in rows]
-        return "\n".join(lines) + "\n"
-    from .results import people_table
-
-    return render_table(*people_table(variables, rows, context))
-
-
-def render_table(headers: list[str], rows: list[list[str]], width: int | None = None) -> str:
-    """A plain-text table that never cuts a cell: long French labels wrap inside their column.
-
-    The width is the terminal's (160 columns when the output is not a terminal), so tables stay readable.
-    """
-    import shutil
-
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(*headers, show_lines=False, header_style="bold", expand=False)
-    for column in table.columns:
-        column.overflow = "fold"
-    for row in rows:
-        table.add_row(*row)
-    width = width or shutil.get_terminal_size((160, 24)).columns
-    console = Console(width=width, record=True, file=io.StringIO(), color_system=None, legacy_windows=False)
-    console.print(table)
-    console.print(f"{len(rows)} row{'s' if len(rows) != 1 else ''}")
-    return console.export_text()
