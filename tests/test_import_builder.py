@@ -13,7 +13,8 @@ from dtkg.errors import InputError
 from dtkg.load import ox_store
 from dtkg.importers import import_scdl
 from dtkg.importers.builder import T_RDF, T_SCHEMA, Builder, Iris, blank, blank_tuple
-from dtkg.importers.reconcile import KnownData, Reconciler
+from dtkg.importers.known import KnownData
+from dtkg.importers.reconcile import Reconciler
 from dtkg.importers.terms import RDF, RDFS, SCHEMA, lit
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"

@@ -425,7 +425,7 @@ def test_cli_help_everywhere(dtkg, command: list[str]) -> None:
 
 def test_both_ways_of_reading_the_data_folder_agree(tmp_path: Path) -> None:
     """Reconciliation reads RDF files with Oxigraph (fast) or rdflib: the index must be the same."""
-    from dtkg.importers.reconcile import _index_oxigraph, _index_rdflib
+    from dtkg.importers.known import _index_oxigraph, _index_rdflib
     from dtkg.load import data_files, parse_quads
 
     data = tmp_path / "data"

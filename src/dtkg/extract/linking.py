@@ -12,7 +12,7 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from ..importers.reconcile import KnownData
+from ..importers.known import KnownData
 from ..importers.terms import DTKG, FOAF, IGEO, ORG, SCHEMA
 from ..importers.values import normalise_name
 from ..namespaces import DEFAULT_BASE

@@ -17,7 +17,8 @@ from ..terms import Term
 from ..terms import tuple_of_rdflib as from_rdflib
 from ..turtle import TurtleWriter
 from .common import output_prefixes
-from .reconcile import KnownData, OrgMatch, Reconciler
+from .known import KnownData
+from .reconcile import OrgMatch, Reconciler
 from .terms import DCTERMS, DTKG, IGEO, OA, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, XSD, lit
 from .values import OrgId, decimal_lexical, normalise_name
 

@@ -16,7 +16,8 @@ from ..namespaces import DEFAULT_BASE
 from .builder import Builder
 from .csvio import CsvTable, read_csv, require_rows
 from .outputs import ImportChoices
-from .reconcile import KnownData, Reconciler
+from .known import KnownData
+from .reconcile import Reconciler
 from .report import Report
 from .rows import RowContext
 from .sources import IMPORTS_DIR, SOURCES_DIR, SourceInfo

@@ -21,7 +21,8 @@ from .builder import blank
 from .csv_import import CsvImport, InputFile
 from .csvio import decode
 from .outputs import ImportChoices
-from .reconcile import KnownData, OrgMatch, Reconciler
+from .known import KnownData
+from .reconcile import OrgMatch, Reconciler
 from .rows import RowContext
 from .running import RowConverter
 from .sources import SOURCES_DIR
