@@ -111,15 +111,7 @@ class TripleIndex:
             by_predicate = self._spo.get(s)
             if not by_predicate:
                 return
-            if p is not None:
-                objects = by_predicate.get(p, ())
-                if o is None:
-                    for obj in objects:
-                        yield s, p, obj
-                elif o in objects:
-                    yield s, p, o
-                return
-            for pred, objects in by_predicate.items():
+            for pred, objects in by_predicate.items() if p is None else ((p, by_predicate.get(p, ())),):
                 if o is None:
                     for obj in objects:
                         yield s, pred, obj
