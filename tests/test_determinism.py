@@ -18,7 +18,8 @@ from pathlib import Path
 
 from dtkg.analysis import export_network
 from dtkg.load import load_dataset
-from dtkg.query import format_result, run_query, saved_queries
+from dtkg.query import run_query, saved_queries
+from dtkg.results import format_result
 from dtkg.writers import FORMATS, export
 from rdflib import BNode, Literal, URIRef
 

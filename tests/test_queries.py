@@ -10,7 +10,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from dtkg.errors import InputError
-from dtkg.query import format_result, parse_param, run_query, saved_queries
+from dtkg.query import parse_param, run_query, saved_queries
+from dtkg.results import format_result
 from conftest import BASE
 
 
