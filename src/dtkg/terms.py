@@ -152,30 +152,6 @@ def tuple_of_oxigraph(term) -> Term:
     raise InputError(f"cannot export the term {term!r}")
 
 
-def tuples_to_store(triples: Iterable[Triple]) -> ox.Store:
-    """An Oxigraph store holding ``triples`` in writer-tuple form (the importers build them so), each distinct
-    term converted once; a blank node becomes a new Oxigraph blank node per distinct tuple."""
-    made: dict[Term, object] = {}
-
-    def term(t: Term):
-        node = made.get(t)
-        if node is None:
-            if t[0] == 0:
-                node = ox.NamedNode(t[1])
-            elif t[0] == 1:
-                node = (ox.Literal(t[1], language=t[2]) if t[2] else
-                        ox.Literal(t[1], datatype=ox.NamedNode(t[3])) if t[3] else ox.Literal(t[1]))
-            else:
-                node = ox.BlankNode()
-            made[t] = node
-        return node
-
-    store = ox.Store()
-    default = ox.DefaultGraph()
-    store.bulk_extend(ox.Quad(term(s), term(p), term(o), default) for s, p, o in triples)
-    return store
-
-
 _FAST_LANGUAGES: dict[str | None, bool] = {}
 
 

@@ -78,14 +78,6 @@ def turtle_bytes(graph: Graph, prefixes: dict[str, str] | None = None, size: int
     yield from utf8_pieces(blocks, size)
 
 
-def turtle_of_triples(triples: Iterable[Triple], prefixes: dict[str, str]) -> str:
-    """Deterministic Turtle for triples already in tuple form (see :data:`Term`), as :func:`to_turtle` writes
-    them: for callers that build tuples directly and need no rdflib graph (the importers)."""
-    writer = TurtleWriter(triples, prefixes)
-    blocks = writer.blocks()  # rendered first: the header lists only the prefixes the blocks use
-    return writer.header(prefixes) + "\n".join(blocks)
-
-
 def to_trig(ds: Graph, prefixes: dict[str, str] | None = None) -> str:
     """Deterministic TriG: one ``GRAPH`` block per named graph, in IRI order."""
     prefixes = prefixes if prefixes is not None else _prefixes_of(ds)
